@@ -1,0 +1,32 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * One JSON document on disk holding a sandbox service's state. Writes go to a temporary file
+ * first and are renamed into place, so a crash never leaves half a state file behind.
+ * Without a path the state lives in memory only (tests).
+ */
+export class JsonStateFile<T> {
+  constructor(
+    private readonly path: string | undefined,
+    private readonly initial: () => T,
+  ) {}
+
+  load(): T {
+    if (!this.path) return this.initial();
+    try {
+      return JSON.parse(readFileSync(this.path, 'utf8')) as T;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.initial();
+      throw new Error(`Sandbox state file ${this.path} is unreadable: ${(error as Error).message}`);
+    }
+  }
+
+  save(state: T): void {
+    if (!this.path) return;
+    mkdirSync(dirname(this.path), { recursive: true });
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(state, null, 2), { mode: 0o600 });
+    renameSync(temporary, this.path);
+  }
+}
