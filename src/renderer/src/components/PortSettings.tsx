@@ -1,0 +1,58 @@
+import { useState, type FormEvent } from 'react';
+import { stationBridge } from '../station-bridge.js';
+import { useStationStore } from '../store/use-station-state.js';
+
+/**
+ * Paths and globs of ports the OS does not list (pseudo-terminals, simulated devices, unusual
+ * adapters). Validation happens in main; its message is shown as it comes.
+ */
+export function PortSettings({ patterns }: { patterns: string[] }) {
+  const store = useStationStore();
+  const [draft, setDraft] = useState('');
+
+  const save = async (next: string[]) => {
+    const api = stationBridge();
+    if (api && (await store.configurePorts(api, next))) setDraft('');
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void save([...patterns, draft]);
+  };
+
+  return (
+    <section className="panel" aria-labelledby="ports-heading">
+      <header className="panel-header">
+        <h2 id="ports-heading">Configured ports</h2>
+      </header>
+      <ul className="pattern-list">
+        {patterns.map((pattern) => (
+          <li key={pattern}>
+            <span className="mono">{pattern}</span>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => void save(patterns.filter((p) => p !== pattern))}
+              aria-label={`Remove ${pattern}`}
+            >
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form className="inline-form" onSubmit={onSubmit}>
+        <label htmlFor="port-pattern">Port path or glob</label>
+        <input
+          id="port-pattern"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          placeholder="/tmp/station-devices/*"
+          spellCheck={false}
+        />
+        <button type="submit" disabled={draft.trim() === ''}>
+          Add
+        </button>
+      </form>
+    </section>
+  );
+}

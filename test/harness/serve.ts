@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { embeddedSandboxProfile } from '../../src/main/core/station-profile.js';
+import { startHarness } from './harness-server.js';
+
+/**
+ * `npm run harness`: the station UI in a browser on a loopback URL with a random token, wired to
+ * the real core. For development and tests; it is never part of a packaged build.
+ */
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    ports: { type: 'string', multiple: true, default: [] },
+    'data-dir': { type: 'string' },
+    'poll-ms': { type: 'string', default: '1000' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const dataDirectory = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'station-harness-'));
+const harness = await startHarness({
+  port: Number(values.port),
+  core: {
+    profile: embeddedSandboxProfile,
+    dataDirectory,
+    extraPortPatterns: values.ports,
+    pollIntervalMs: Number(values['poll-ms']),
+  },
+});
+
+if (values.json) {
+  console.log(JSON.stringify({ url: harness.url, dataDirectory }));
+} else {
+  console.log(`Provisioning Station harness: open ${harness.url}`);
+  console.log('(loopback only; the random token in the URL is required. Ctrl+C stops it.)');
+}
+
+const stop = () => {
+  void harness.stop().then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
