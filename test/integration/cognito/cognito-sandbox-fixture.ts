@@ -1,0 +1,83 @@
+import { ManualClock, systemClock, type Clock } from '../../../sandbox/clock.js';
+import { TemporaryCredentialStore } from '../../../sandbox/iam/temporary-credential-store.js';
+import { routeToServices } from '../../../sandbox/cognito/cognito-router.js';
+import { CognitoIdentityPool } from '../../../sandbox/cognito/identity-pool.js';
+import { listenOnLoopback, type LoopbackListener } from '../../../sandbox/cognito/loopback-listener.js';
+import type { RoleMapping } from '../../../sandbox/cognito/role-mapping.js';
+import { CognitoUserPool } from '../../../sandbox/cognito/user-pool.js';
+import type { CognitoUserPoolOptions } from '../../../sandbox/cognito/user-pool-options.js';
+
+export const REGION = 'eu-west-1';
+export const USER_POOL_ID = `${REGION}_SandboxPool1`;
+export const CLIENT_ID = 'stationclient0123456789abcd';
+export const IDENTITY_POOL_ID = `${REGION}:6f1d8f0e-3f43-4c55-9a3e-2b7f0c6a9d10`;
+export const INSTALLER_ROLE = 'arn:aws:iam::123456789012:role/StationInstaller';
+export const AUTHENTICATED_ROLE = 'arn:aws:iam::123456789012:role/StationSignedIn';
+export const PROVIDER_NAME = `cognito-idp.${REGION}.amazonaws.com/${USER_POOL_ID}`;
+
+export const installersRuleMapping: RoleMapping = {
+  Type: 'Rules',
+  AmbiguousRoleResolution: 'Deny',
+  RulesConfiguration: {
+    Rules: [{ Claim: 'cognito:groups', MatchType: 'Contains', Value: 'installers', RoleARN: INSTALLER_ROLE }],
+  },
+};
+
+export interface CognitoSandbox {
+  userPool: CognitoUserPool;
+  identityPool: CognitoIdentityPool;
+  credentials: TemporaryCredentialStore;
+  server: LoopbackListener;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+/** A user pool and an identity pool mounted on one loopback server, as the orchestrator will do it. */
+export async function startCognitoSandbox(
+  options: {
+    clock?: ManualClock;
+    roleMapping?: RoleMapping | null;
+    userPool?: Partial<CognitoUserPoolOptions>;
+    authenticatedRoleArn?: string;
+  } = {},
+): Promise<CognitoSandbox> {
+  const clock = options.clock ?? systemClock;
+  const userPool = await CognitoUserPool.create({
+    userPoolId: USER_POOL_ID,
+    clients: [{ clientId: CLIENT_ID }],
+    clock,
+    ...options.userPool,
+  });
+  const credentials = new TemporaryCredentialStore(clock);
+  const mapping = options.roleMapping === undefined ? installersRuleMapping : options.roleMapping;
+  const identityPool = new CognitoIdentityPool({
+    identityPoolId: IDENTITY_POOL_ID,
+    providers: [{ userPool, clientIds: [CLIENT_ID] }],
+    authenticatedRoleArn: options.authenticatedRoleArn,
+    roleMappings: mapping ? { [`${PROVIDER_NAME}:${CLIENT_ID}`]: mapping } : {},
+    credentialStore: credentials,
+    clock,
+  });
+  const server = await listenOnLoopback(routeToServices([userPool, identityPool]));
+  return { userPool, identityPool, credentials, server, clock, close: () => server.close() };
+}
+
+/** Amplify's KeyValueStorageInterface, in memory, so each test file starts signed out. */
+export class MemoryKeyValueStorage {
+  private readonly items = new Map<string, string>();
+  setItem(key: string, value: string): Promise<void> {
+    this.items.set(key, value);
+    return Promise.resolve();
+  }
+  getItem(key: string): Promise<string | null> {
+    return Promise.resolve(this.items.get(key) ?? null);
+  }
+  removeItem(key: string): Promise<void> {
+    this.items.delete(key);
+    return Promise.resolve();
+  }
+  clear(): Promise<void> {
+    this.items.clear();
+    return Promise.resolve();
+  }
+}
