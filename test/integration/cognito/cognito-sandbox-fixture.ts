@@ -1,4 +1,4 @@
-import { ManualClock, systemClock, type Clock } from '../../../sandbox/clock.js';
+import { systemClock, type Clock, type ManualClock } from '../../../sandbox/clock.js';
 import { TemporaryCredentialStore } from '../../../sandbox/iam/temporary-credential-store.js';
 import { routeToServices } from '../../../sandbox/cognito/cognito-router.js';
 import { CognitoIdentityPool } from '../../../sandbox/cognito/identity-pool.js';
