@@ -18,7 +18,9 @@ export class JsonStateFile<T> {
       return JSON.parse(readFileSync(this.path, 'utf8')) as T;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.initial();
-      throw new Error(`Sandbox state file ${this.path} is unreadable: ${(error as Error).message}`);
+      throw new Error(`Sandbox state file ${this.path} is unreadable: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 

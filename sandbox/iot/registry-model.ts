@@ -6,12 +6,7 @@ import type { PolicyDocument } from '../iam/iam-policy.js';
  */
 
 export type CertificateStatus =
-  | 'ACTIVE'
-  | 'INACTIVE'
-  | 'REVOKED'
-  | 'PENDING_TRANSFER'
-  | 'REGISTER_INACTIVE'
-  | 'PENDING_ACTIVATION';
+  'ACTIVE' | 'INACTIVE' | 'REVOKED' | 'PENDING_TRANSFER' | 'REGISTER_INACTIVE' | 'PENDING_ACTIVATION';
 
 export interface CertificateRecord {
   /** Lowercase hex SHA-256 of the certificate DER. */

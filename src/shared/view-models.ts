@@ -36,8 +36,10 @@ export interface SerialDeviceView {
 
 export interface SerialDeviceList {
   devices: SerialDeviceView[];
-  /** The paths and globs configured by the operator. */
+  /** The paths and globs configured by the operator (saved in the settings, editable). */
   configuredPatterns: string[];
+  /** Paths and globs given on the command line or in the environment: listed, not editable. */
+  fixedPatterns: string[];
   /** How changes are detected: USB hotplug events, or polling where USB is not available. */
   watchMode: 'hotplug' | 'polling';
 }

@@ -35,6 +35,7 @@ export class StationCore {
     this.settings = new StationSettingsStore(options.dataDirectory, this.log);
     this.discovery = new SerialDiscovery({
       listSystemPorts: options.listSystemPorts ?? createSystemPortLister(this.log),
+      fixedPatterns: options.extraPortPatterns,
       pollIntervalMs: options.pollIntervalMs,
       useUsbHotplug: options.useUsbHotplug,
       log: this.log,
@@ -43,10 +44,7 @@ export class StationCore {
 
   async start(): Promise<void> {
     const saved = await this.settings.load();
-    await this.discovery.setConfiguredPatterns([
-      ...saved.serialPortPatterns,
-      ...(this.options.extraPortPatterns ?? []),
-    ]);
+    await this.discovery.setConfiguredPatterns(saved.serialPortPatterns);
     await this.discovery.start();
   }
 
@@ -61,10 +59,7 @@ export class StationCore {
         'devices.list': () => this.discovery.snapshot(),
         'devices.configurePorts': async (patterns) => {
           await this.settings.save({ version: 1, serialPortPatterns: patterns });
-          return this.discovery.setConfiguredPatterns([
-            ...patterns,
-            ...(this.options.extraPortPatterns ?? []),
-          ]);
+          return this.discovery.setConfiguredPatterns(patterns);
         },
       },
     });

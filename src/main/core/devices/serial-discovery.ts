@@ -7,6 +7,8 @@ import { startUsbHotplug, type UsbHotplug } from './usb-hotplug.js';
 export interface SerialDiscoveryOptions {
   listSystemPorts: SystemPortLister;
   configuredPatterns?: readonly string[];
+  /** Patterns from the command line or environment, always watched and never saved. */
+  fixedPatterns?: readonly string[];
   /** How often to rescan; pseudo-terminals and configured paths raise no USB events. */
   pollIntervalMs?: number;
   /** Delay between a USB event and the rescan: the tty node appears a little after the USB device. */
@@ -27,6 +29,7 @@ interface DiscoveryEvents {
 export class SerialDiscovery extends EventEmitter<DiscoveryEvents> {
   private devices = new Map<string, SerialDeviceView>();
   private patterns: string[];
+  private readonly fixedPatterns: string[];
   private timer: NodeJS.Timeout | undefined;
   private hotplug: UsbHotplug | undefined;
   private scanning: Promise<void> | undefined;
@@ -36,6 +39,7 @@ export class SerialDiscovery extends EventEmitter<DiscoveryEvents> {
   constructor(private readonly options: SerialDiscoveryOptions) {
     super();
     this.patterns = [...(options.configuredPatterns ?? [])];
+    this.fixedPatterns = [...(options.fixedPatterns ?? [])];
     this.log = options.log ?? ((line) => console.warn(line));
   }
 
@@ -62,6 +66,7 @@ export class SerialDiscovery extends EventEmitter<DiscoveryEvents> {
     return {
       devices: [...this.devices.values()].sort((a, b) => a.path.localeCompare(b.path)),
       configuredPatterns: [...this.patterns],
+      fixedPatterns: [...this.fixedPatterns],
       watchMode: this.hotplug?.mode ?? 'polling',
     };
   }
@@ -96,7 +101,7 @@ export class SerialDiscovery extends EventEmitter<DiscoveryEvents> {
       this.log(`devices: listing serial ports failed (${(error as Error).message}); keeping the last list.`);
       system = [...this.devices.values()].filter((device) => device.source === 'system');
     }
-    const configured = await resolveConfiguredPorts(this.patterns);
+    const configured = await resolveConfiguredPorts([...this.fixedPatterns, ...this.patterns]);
     const next = new Map<string, SerialDeviceView>();
     for (const device of configured) next.set(device.path, device);
     // The OS's entry wins over a configured one for the same path: it carries the USB details.

@@ -6,7 +6,7 @@ import { useStationStore } from '../store/use-station-state.js';
  * Paths and globs of ports the OS does not list (pseudo-terminals, simulated devices, unusual
  * adapters). Validation happens in main; its message is shown as it comes.
  */
-export function PortSettings({ patterns }: { patterns: string[] }) {
+export function PortSettings({ patterns, fixedPatterns }: { patterns: string[]; fixedPatterns: string[] }) {
   const store = useStationStore();
   const [draft, setDraft] = useState('');
 
@@ -26,6 +26,14 @@ export function PortSettings({ patterns }: { patterns: string[] }) {
         <h2 id="ports-heading">Configured ports</h2>
       </header>
       <ul className="pattern-list">
+        {fixedPatterns.map((pattern) => (
+          <li key={`fixed:${pattern}`}>
+            <span className="mono">{pattern}</span>
+            <span className="tag" title="Given when the station was started; change it there">
+              from start-up
+            </span>
+          </li>
+        ))}
         {patterns.map((pattern) => (
           <li key={pattern}>
             <span className="mono">{pattern}</span>

@@ -16,7 +16,7 @@ export function BatchQueueScreen({ state }: { state: StationState }) {
         </p>
       </section>
       <DeviceList list={state.devices} />
-      <PortSettings patterns={state.devices.configuredPatterns} />
+      <PortSettings patterns={state.devices.configuredPatterns} fixedPatterns={state.devices.fixedPatterns} />
     </main>
   );
 }

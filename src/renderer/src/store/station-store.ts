@@ -13,7 +13,7 @@ export interface StationState {
 const initialState: StationState = {
   connection: 'connecting',
   appInfo: null,
-  devices: { devices: [], configuredPatterns: [], watchMode: 'polling' },
+  devices: { devices: [], configuredPatterns: [], fixedPatterns: [], watchMode: 'polling' },
   notice: null,
 };
 
