@@ -25,7 +25,8 @@ export interface SimulatedDeviceOptions {
   modes?: ProvisioningMode[];
   faults?: ReadonlySet<FaultName>;
   seed: number;
-  provisioner: Provisioner;
+  /** Builds the device's cloud side around its own flash store. */
+  provisioner: (store: DeviceIdentityStore) => Provisioner;
   /** How long the cable stays out for unplug-mid-transfer. */
   unplugMs?: number;
 }
@@ -86,7 +87,7 @@ export class SimulatedDevice {
       faults,
       random: new SeededRandom(options.seed),
       identityStore: this.store,
-      provisioner: options.provisioner,
+      provisioner: options.provisioner(this.store),
       send: (bytes) => this.toStation.push(bytes),
       requestUnplug: () => void this.unplug(options.unplugMs ?? 400),
     });
