@@ -33,7 +33,7 @@ function constraint(issue: z.core.$ZodIssue, value: unknown): string {
         : `Member must have value less than or equal to ${issue.maximum}`;
     case 'invalid_format':
       return issue.pattern !== undefined
-        ? `Member must satisfy regular expression pattern: ${issue.pattern.replace(/^\^|\$$/g, '')}`
+        ? `Member must satisfy regular expression pattern: ${modelPattern(issue.pattern)}`
         : `Member must be a valid ${issue.format}`;
     case 'invalid_value':
       return `Member must satisfy enum value set: [${issue.values.map(String).join(', ')}]`;
@@ -46,6 +46,11 @@ function constraint(issue: z.core.$ZodIssue, value: unknown): string {
     default:
       return issue.message;
   }
+}
+
+/** zod reports `/^[a-z]+$/u`; the AWS model writes the bare expression `[a-z]+`. */
+function modelPattern(pattern: string): string {
+  return pattern.replace(/^\/?\^?/, '').replace(/\$?\/[a-z]*$|\$$/, '');
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
