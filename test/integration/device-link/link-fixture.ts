@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeviceLink } from '../../../src/main/core/device-link/device-link.js';
+import type { FaultName } from '../../../sandbox/devices/device-faults.js';
+import type { DeviceIdentityStore } from '../../../sandbox/devices/device-identity-store.js';
+import { OfflineProvisioner } from '../../../sandbox/devices/offline-provisioner.js';
+import type { Provisioner } from '../../../sandbox/devices/provisioner.js';
+import { SimulatedDevice } from '../../../sandbox/devices/simulated-device.js';
+
+export const BAUD = 115200;
+
+export interface LinkRig {
+  device: SimulatedDevice;
+  link: DeviceLink;
+  /** Every string the link emitted (log lines, progress, failure messages), for secret checks. */
+  emitted: string[];
+  logs: string[];
+  reopen(): Promise<DeviceLink>;
+  dispose(): Promise<void>;
+}
+
+/** A simulated device on a real pty pair and the station's link opened on the other end. */
+export async function startRig(options: {
+  faults?: FaultName[];
+  seed?: number;
+  rxBuffer?: number;
+  provisioner?: (store: DeviceIdentityStore) => Provisioner;
+}): Promise<LinkRig> {
+  const dir = mkdtempSync(join(tmpdir(), 'device-link-'));
+  const device = new SimulatedDevice({
+    serialNumber: 'SIM-TEST-1',
+    stationPath: join(dir, 'station'),
+    devicePath: join(dir, 'device'),
+    storeDir: join(dir, 'flash'),
+    baudRate: BAUD,
+    seed: options.seed ?? 11,
+    faults: new Set(options.faults ?? []),
+    ...(options.rxBuffer ? { rxBuffer: options.rxBuffer } : {}),
+    provisioner: options.provisioner ?? (() => new OfflineProvisioner(3)),
+    unplugMs: 300,
+  });
+  await device.start();
+  const emitted: string[] = [];
+  const logs: string[] = [];
+  const links: DeviceLink[] = [];
+  const open = async () => {
+    const opened = await DeviceLink.open(join(dir, 'station'), { baudRate: BAUD });
+    if (!opened.ok) throw new Error(opened.failure.message);
+    const link = opened.value;
+    link.on('log', (line) => {
+      logs.push(line);
+      emitted.push(line);
+    });
+    link.on('progress', (update) => emitted.push(JSON.stringify(update)));
+    link.on('transfer', (update) => emitted.push(JSON.stringify(update)));
+    links.push(link);
+    return link;
+  };
+  const rig: LinkRig = {
+    device,
+    link: await open(),
+    emitted,
+    logs,
+    reopen: async () => (rig.link = await open()),
+    dispose: async () => {
+      for (const link of links) await link.close();
+      await device.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return rig;
+}
+
+/** Waits until `path` can be opened again (the simulator plugs the cable back in). */
+export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
