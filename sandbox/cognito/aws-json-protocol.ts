@@ -39,16 +39,28 @@ export async function readBody(req: IncomingMessage, maxBytes = MAX_REQUEST_BYTE
   }
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    total += buffer.length;
-    if (total > maxBytes) {
-      req.resume();
-      throw tooLarge(maxBytes);
+  try {
+    for await (const chunk of req) {
+      const buffer = chunk as Buffer;
+      total += buffer.length;
+      if (total > maxBytes) {
+        req.resume();
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(buffer);
     }
-    chunks.push(buffer);
+  } catch (error) {
+    if (error instanceof AwsServiceError) throw error;
+    throw new ClientGoneError();
   }
   return Buffer.concat(chunks);
+}
+
+/** The client went away while sending its request: nobody is left to answer. */
+class ClientGoneError extends Error {
+  constructor() {
+    super('Client disconnected before the request body was complete');
+  }
 }
 
 function tooLarge(maxBytes: number): AwsServiceError {
@@ -149,6 +161,10 @@ export async function serveJsonOperation(
     const input = parseJsonObject(await readBody(req));
     sendJson(res, await run(operation, input));
   } catch (error) {
+    if (error instanceof ClientGoneError) {
+      res.destroy();
+      return;
+    }
     if (res.headersSent) return;
     if (error instanceof AwsServiceError) {
       sendError(res, error);

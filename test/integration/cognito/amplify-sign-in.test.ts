@@ -59,6 +59,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  expect(sandbox.internalErrors).toEqual([]);
   await sandbox.close();
 });
 

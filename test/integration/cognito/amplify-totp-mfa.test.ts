@@ -63,6 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  expect(sandbox.internalErrors).toEqual([]);
   await sandbox.close();
 });
 

@@ -29,6 +29,8 @@ export interface CognitoSandbox {
   credentials: TemporaryCredentialStore;
   server: LoopbackListener;
   clock: Clock;
+  /** Unexpected failures the services reported; a test expects none. */
+  internalErrors: unknown[];
   close(): Promise<void>;
 }
 
@@ -42,10 +44,15 @@ export async function startCognitoSandbox(
   } = {},
 ): Promise<CognitoSandbox> {
   const clock = options.clock ?? systemClock;
+  const internalErrors: unknown[] = [];
+  const onInternalError = (error: unknown): void => {
+    internalErrors.push(error);
+  };
   const userPool = await CognitoUserPool.create({
     userPoolId: USER_POOL_ID,
     clients: [{ clientId: CLIENT_ID }],
     clock,
+    onInternalError,
     ...options.userPool,
   });
   const credentials = new TemporaryCredentialStore(clock);
@@ -57,9 +64,10 @@ export async function startCognitoSandbox(
     roleMappings: mapping ? { [`${PROVIDER_NAME}:${CLIENT_ID}`]: mapping } : {},
     credentialStore: credentials,
     clock,
+    onInternalError,
   });
   const server = await listenOnLoopback(routeToServices([userPool, identityPool]));
-  return { userPool, identityPool, credentials, server, clock, close: () => server.close() };
+  return { userPool, identityPool, credentials, server, clock, internalErrors, close: () => server.close() };
 }
 
 /** Amplify's KeyValueStorageInterface, in memory, so each test file starts signed out. */

@@ -111,6 +111,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  expect(sandbox.internalErrors).toEqual([]);
   idp.destroy();
   identity.destroy();
   await Promise.all(extraServers.map((server) => server.close()));

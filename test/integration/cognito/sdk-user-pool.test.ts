@@ -94,6 +94,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  expect(sandbox.internalErrors).toEqual([]);
   sdk.destroy();
   await sandbox.close();
 });
