@@ -1,4 +1,7 @@
-import { IoTClient } from '@aws-sdk/client-iot';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { IoTClient, IoTServiceException } from '@aws-sdk/client-iot';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,3 +184,70 @@ export const minimalTemplateBody = JSON.stringify({
     },
   },
 });
+
+/** The error an SDK call failed with (the test fails if it succeeded). */
+export async function sdkError(promise: Promise<unknown>): Promise<IoTServiceException> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof IoTServiceException) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/**
+ * A request signed with the SDK's own signer and sent with fetch, for what the SDK client cannot
+ * be made to send: a tampered body, an unknown route, no signature.
+ */
+export async function signedFetch(
+  url: string,
+  credentials: IssuedCredentials | undefined,
+  request: {
+    method: string;
+    path: string;
+    query?: Record<string, string>;
+    body?: string;
+    tamper?: (body: string) => string;
+  },
+  signingRegion = region,
+): Promise<{ status: number; errorType: string | null; body: unknown }> {
+  const target = new URL(request.path, url);
+  const headers: Record<string, string> = { host: target.host, 'content-type': 'application/json' };
+  let signedHeaders = headers;
+  if (credentials) {
+    const signer = new SignatureV4({
+      service: 'iot',
+      region: signingRegion,
+      credentials: {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        sessionToken: credentials.sessionToken,
+      },
+      sha256: Sha256,
+    });
+    const signed = await signer.sign(
+      new HttpRequest({
+        method: request.method,
+        protocol: 'http:',
+        hostname: target.hostname,
+        port: Number(target.port),
+        path: target.pathname,
+        query: request.query ?? {},
+        headers,
+        body: request.body,
+      }),
+    );
+    signedHeaders = signed.headers;
+  }
+  for (const [key, value] of Object.entries(request.query ?? {})) target.searchParams.set(key, value);
+  const body = request.body === undefined ? undefined : (request.tamper ?? ((b: string) => b))(request.body);
+  const { host: _host, ...sendHeaders } = signedHeaders;
+  const response = await fetch(target, { method: request.method, headers: sendHeaders, body });
+  const text = await response.text();
+  return {
+    status: response.status,
+    errorType: response.headers.get('x-amzn-errortype'),
+    body: text === '' ? undefined : (JSON.parse(text) as unknown),
+  };
+}
