@@ -39,7 +39,11 @@ export interface IotOperation {
   method: HttpMethod;
   /** URI template from the service model, e.g. `/things/{thingName}`. */
   path: string;
-  /** Validates the request (throwing InvalidRequestException and friends) and names the resource. */
+  /**
+   * Checks the request's shape against the service model (throwing InvalidRequestException) and
+   * names the resource. Checks of content (template body, policy document, existence) belong in
+   * `run`, after authorization, so a caller without permission learns nothing from them.
+   */
   prepare(request: OperationRequest, context: OperationContext): PreparedOperation;
 }
 

@@ -59,10 +59,10 @@ export const createPolicy: IotOperation = {
   prepare(request, { registry }) {
     const name = policyNameParam(request.pathParams);
     const body = parseInput(createPolicyBody, request.body ?? {});
-    const document = parsePolicyDocument(body.policyDocument);
     return {
       resource: registry.policyArn(name),
       run() {
+        const document = parsePolicyDocument(body.policyDocument);
         const record = registry.createPolicy(name, document);
         return {
           policyName: record.policyName,

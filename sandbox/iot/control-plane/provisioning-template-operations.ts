@@ -83,14 +83,14 @@ export const createProvisioningTemplate: IotOperation = {
   path: '/provisioning-templates',
   prepare(request, { registry }) {
     const input = parseInput(createTemplateBody, request.body ?? {});
-    // AWS reads the template when it is created, so a broken one fails here, not at RegisterThing.
-    const validation = validateProvisioningTemplate(input.templateBody);
-    if (!validation.valid) {
-      throw invalidRequest(`The provisioning template is invalid: ${validation.errors.join(' ')}`);
-    }
     return {
       resource: registry.templateArn(input.templateName),
       run() {
+        // AWS reads the template when it is created, so a broken one fails here, not at RegisterThing.
+        const validation = validateProvisioningTemplate(input.templateBody);
+        if (!validation.valid) {
+          throw invalidRequest(`The provisioning template is invalid: ${validation.errors.join(' ')}`);
+        }
         // Tags are accepted and not kept: nothing in the sandbox reads them.
         const { tags: _tags, ...template } = input;
         const record = registry.createTemplate(template);

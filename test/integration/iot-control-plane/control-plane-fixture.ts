@@ -1,5 +1,5 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { IoTClient, IoTServiceException } from '@aws-sdk/client-iot';
+import { IoTClient, IoTServiceException, type IoTClientConfig } from '@aws-sdk/client-iot';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -81,7 +81,7 @@ export interface Fixture {
   issue(role: RoleName, lifetimeSeconds?: number): IssuedCredentials;
   client(
     credentials: IssuedCredentials | RoleName,
-    options?: { maxAttempts?: number; region?: string },
+    options?: { maxAttempts?: number; region?: string; retryStrategy?: IoTClientConfig['retryStrategy'] },
   ): IoTClient;
   close(): Promise<void>;
 }
@@ -147,7 +147,9 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
       const client = new IoTClient({
         endpoint: running.url,
         region: clientOptions.region ?? region,
-        maxAttempts: clientOptions.maxAttempts ?? 1,
+        ...(clientOptions.retryStrategy
+          ? { retryStrategy: clientOptions.retryStrategy }
+          : { maxAttempts: clientOptions.maxAttempts ?? 1 }),
         credentials: {
           accessKeyId: issued.accessKeyId,
           secretAccessKey: issued.secretAccessKey,
