@@ -200,6 +200,12 @@ export class CognitoUserPool {
     const password = (input.password ?? input.temporaryPassword) as string;
     this.assertPasswordPolicy(password);
     const { sub: givenSub, ...attributes } = input.attributes ?? {};
+    if (
+      givenSub !== undefined &&
+      !/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(givenSub)
+    ) {
+      throw new Error(`The sub attribute must be a lower-case UUID, got "${givenSub}"`);
+    }
     const user: StoredUser = {
       username: input.username,
       sub: givenSub ?? randomUUID(),

@@ -388,4 +388,30 @@ describe('TOTP set-up while signed in (MFA optional)', () => {
     );
     expect(answered.AuthenticationResult?.AccessToken).toBeDefined();
   });
+
+  it('drops an MFA session after five wrong codes', async () => {
+    const challenged = await sdk.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: CLIENT_ID,
+        AuthParameters: { USERNAME: 'tess', PASSWORD: 'Bench#Password1' },
+      }),
+    );
+    const answer = (code: string) =>
+      sdk.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: CLIENT_ID,
+          ChallengeName: 'SOFTWARE_TOKEN_MFA',
+          Session: challenged.Session,
+          ChallengeResponses: { USERNAME: 'tess', SOFTWARE_TOKEN_MFA_CODE: code },
+        }),
+      );
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expect((await rejection(answer('abcdef'))).name).toBe('CodeMismatchException');
+    }
+    expect(await rejection(answer('abcdef'))).toEqual({
+      name: 'NotAuthorizedException',
+      message: 'Invalid session for the user.',
+    });
+  });
 });
