@@ -79,23 +79,55 @@ const RESOURCE_RULES: Record<
 
 /** Statically checks a template body (JSON text or parsed). Collects every problem, not just the first. */
 export function validateProvisioningTemplate(body: string | unknown): TemplateValidation {
+  const inspection = inspectTemplate(body);
+  const errors = [...inspection.errors, ...inspection.referenceErrors];
+  if (errors.length > 0 || !inspection.template) return { valid: false, errors };
+  return { valid: true, template: inspection.template };
+}
+
+/**
+ * Reads a stored template for RegisterThing. Structural problems throw `InvalidTemplate`; references
+ * that cannot resolve (`AWS::Region`, undeclared names) are left for evaluation, which answers
+ * them as AWS does at RegisterThing time: InvalidParameters "Cannot resolve reference value: …".
+ */
+export function parseProvisioningTemplate(body: string | unknown): ProvisioningTemplate {
+  const inspection = inspectTemplate(body);
+  if (inspection.errors.length > 0 || !inspection.template) {
+    throw invalidTemplate(`The provisioning template is invalid: ${inspection.errors.join(' ')}`);
+  }
+  return inspection.template;
+}
+
+interface Inspection {
+  template?: ProvisioningTemplate;
+  /** Structure, types, functions: the template cannot be used at all. */
+  errors: string[];
+  /** References that will not resolve when a device provisions. */
+  referenceErrors: string[];
+}
+
+function inspectTemplate(body: string | unknown): Inspection {
   const errors: string[] = [];
+  const referenceErrors: string[] = [];
   let parsed: unknown = body;
   if (typeof body === 'string') {
     if (body.length > MAX_TEMPLATE_BODY_LENGTH) {
       return {
-        valid: false,
         errors: [`The template body is longer than ${MAX_TEMPLATE_BODY_LENGTH} characters.`],
+        referenceErrors,
       };
     }
     try {
       parsed = JSON.parse(body);
     } catch (error) {
-      return { valid: false, errors: [`The template body is not valid JSON: ${(error as Error).message}`] };
+      return {
+        errors: [`The template body is not valid JSON: ${(error as Error).message}`],
+        referenceErrors,
+      };
     }
   }
   if (!isJsonObject(parsed as JsonValue))
-    return { valid: false, errors: ['The template must be a JSON object.'] };
+    return { errors: ['The template must be a JSON object.'], referenceErrors };
   const root = parsed as JsonObject;
   for (const key of Object.keys(root)) {
     if (!TOP_LEVEL_KEYS.includes(key)) {
@@ -104,19 +136,10 @@ export function validateProvisioningTemplate(body: string | unknown): TemplateVa
   }
   const parameters = readParameters(root['Parameters'], errors);
   const mappings = readMappings(root['Mappings'], errors);
-  const scope: ExpressionScope = { parameters: new Set(Object.keys(parameters)), mappings };
+  const scope: ExpressionScope = { parameters: new Set(Object.keys(parameters)), mappings, referenceErrors };
   const resources = readResources(root['Resources'], scope, errors);
   const deviceConfiguration = readDeviceConfiguration(root['DeviceConfiguration'], scope, errors);
-  if (errors.length > 0) return { valid: false, errors };
-  return { valid: true, template: { parameters, mappings, resources, deviceConfiguration } };
-}
-
-/** Like `validateProvisioningTemplate`, but throws an `InvalidTemplate` error listing every problem. */
-export function parseProvisioningTemplate(body: string | unknown): ProvisioningTemplate {
-  const result = validateProvisioningTemplate(body);
-  if (!result.valid)
-    throw invalidTemplate(`The provisioning template is invalid: ${result.errors.join(' ')}`);
-  return result.template;
+  return { template: { parameters, mappings, resources, deviceConfiguration }, errors, referenceErrors };
 }
 
 function readParameters(node: JsonValue | undefined, errors: string[]): Record<string, TemplateParameter> {
@@ -348,15 +371,12 @@ function readDeviceConfiguration(
 interface ExpressionScope {
   parameters: ReadonlySet<string>;
   mappings: TemplateMappings;
+  /** Where unresolvable references are reported (kept apart from structural errors). */
+  referenceErrors: string[];
 }
 
-function checkReference(
-  name: string,
-  where: string,
-  scope: ExpressionScope,
-  errors: string[],
-  extra?: Set<string>,
-): void {
+function checkReference(name: string, where: string, scope: ExpressionScope, extra?: Set<string>): void {
+  const errors = scope.referenceErrors;
   if (UNSUPPORTED_PSEUDO_PARAMETERS.includes(name)) {
     errors.push(`${where}: ${name} cannot be resolved in provisioning templates.`);
   } else if (!scope.parameters.has(name) && name !== CERTIFICATE_ID_PARAMETER && !extra?.has(name)) {
@@ -393,7 +413,7 @@ function checkExpression(node: JsonValue, where: string, scope: ExpressionScope,
   switch (name) {
     case 'Ref':
       if (typeof argument !== 'string') errors.push(`${here}: Ref takes a parameter name.`);
-      else checkReference(argument, here, scope, errors);
+      else checkReference(argument, here, scope);
       return;
     case 'Fn::Join': {
       const args = checkArguments(argument, 2, name, here, errors);
@@ -425,7 +445,7 @@ function checkExpression(node: JsonValue, where: string, scope: ExpressionScope,
     }
     case 'Fn::Sub': {
       if (typeof argument === 'string') {
-        for (const placeholder of subPlaceholders(argument)) checkReference(placeholder, here, scope, errors);
+        for (const placeholder of subPlaceholders(argument)) checkReference(placeholder, here, scope);
         return;
       }
       const args = checkArguments(argument, 2, name, here, errors);
@@ -436,8 +456,7 @@ function checkExpression(node: JsonValue, where: string, scope: ExpressionScope,
         return;
       }
       const local = new Set(Object.keys(variables));
-      for (const placeholder of subPlaceholders(text))
-        checkReference(placeholder, here, scope, errors, local);
+      for (const placeholder of subPlaceholders(text)) checkReference(placeholder, here, scope, local);
       for (const [key, value] of Object.entries(variables))
         checkExpression(value, `${here}.${key}`, scope, errors);
       return;

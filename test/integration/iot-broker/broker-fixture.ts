@@ -174,3 +174,94 @@ export async function endQuietly(client: MqttClient | undefined): Promise<void> 
   if (!client) return;
   await client.endAsync(true).catch(() => undefined);
 }
+
+export type Answer =
+  { outcome: 'accepted' | 'rejected'; body: Record<string, unknown> } | { outcome: 'none'; body?: undefined };
+
+/**
+ * Publishes a Fleet Provisioning request and waits for its accepted/rejected answer, the way a
+ * device should: subscribe to both response topics and wait for SUBACK first (unless told not to).
+ */
+export async function ask(
+  client: MqttClient,
+  requestTopic: string,
+  payload: string | Buffer,
+  options: {
+    subscribeFirst?: boolean;
+    format?: 'json' | 'cbor';
+    waitMs?: number;
+    decode?: (raw: Buffer) => unknown;
+  } = {},
+): Promise<Answer> {
+  const accepted = `${requestTopic}/accepted`;
+  const rejected = `${requestTopic}/rejected`;
+  if (options.subscribeFirst !== false) await client.subscribeAsync([accepted, rejected], { qos: 1 });
+  const decode = options.decode ?? ((raw: Buffer) => JSON.parse(raw.toString('utf8')) as unknown);
+  const answer = new Promise<Answer>((resolve) => {
+    const timer = setTimeout(() => {
+      client.off('message', onMessage);
+      resolve({ outcome: 'none' });
+    }, options.waitMs ?? 3000);
+    const onMessage = (topic: string, raw: Buffer) => {
+      if (topic !== accepted && topic !== rejected) return;
+      clearTimeout(timer);
+      client.off('message', onMessage);
+      resolve({
+        outcome: topic === accepted ? 'accepted' : 'rejected',
+        body: decode(raw) as Record<string, unknown>,
+      });
+    };
+    client.on('message', onMessage);
+  });
+  await client.publishAsync(requestTopic, payload, { qos: 1 });
+  return answer;
+}
+
+export const CREATE_KEYS_TOPIC = '$aws/certificates/create/json';
+export const CREATE_FROM_CSR_TOPIC = '$aws/certificates/create-from-csr/json';
+export const registerTopic = (templateName: string = TEMPLATE, format: 'json' | 'cbor' = 'json') =>
+  `$aws/provisioning-templates/${templateName}/provision/${format}`;
+
+/** CreateKeysAndCertificate over an open claim connection; throws unless accepted. */
+export async function createKeys(client: MqttClient): Promise<{
+  certificateId: string;
+  certificatePem: string;
+  privateKey: string;
+  certificateOwnershipToken: string;
+}> {
+  const answer = await ask(client, CREATE_KEYS_TOPIC, '');
+  if (answer.outcome !== 'accepted') throw new Error(`CreateKeysAndCertificate: ${JSON.stringify(answer)}`);
+  return answer.body as {
+    certificateId: string;
+    certificatePem: string;
+    privateKey: string;
+    certificateOwnershipToken: string;
+  };
+}
+
+/** How a connection attempt ended: CONNACK success, a refusal (error), or the server hanging up. */
+export function connectOutcome(
+  sandbox: Sandbox,
+  credentials: { certificatePem?: string; privateKeyPem?: string },
+  options: IClientOptions = {},
+): Promise<{ outcome: 'connected' | 'error' | 'closed'; detail: string }> {
+  return new Promise((resolve) => {
+    const client = mqtt.connect(sandbox.url, {
+      ...(credentials.privateKeyPem ? { key: credentials.privateKeyPem } : {}),
+      ...(credentials.certificatePem ? { cert: credentials.certificatePem } : {}),
+      ca: sandbox.ca.caCertificatePem,
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+      ...options,
+    });
+    const finish = (outcome: 'connected' | 'error' | 'closed', detail: string) => {
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      client.end(true);
+      resolve({ outcome, detail });
+    };
+    client.once('connect', () => finish('connected', ''));
+    client.once('error', (error) => finish('error', error.message));
+    client.once('close', () => finish('closed', 'connection closed before CONNACK'));
+  });
+}

@@ -105,26 +105,22 @@ describe('evaluateTemplate', () => {
     const template = {
       Resources: { thing: { Type: 'AWS::IoT::Thing', Properties: { ThingName: { Ref: 'AWS::Region' } } } },
     };
-    // The static validator refuses it; evaluation of a stored template gives AWS's runtime answer.
-    expect(validateProvisioningTemplate(template).valid).toBe(false);
-    const parsedAnyway = {
-      parameters: {},
-      mappings: {},
-      deviceConfiguration: {},
-      resources: [
-        {
-          logicalId: 'thing',
-          type: 'AWS::IoT::Thing' as const,
-          properties: { ThingName: { Ref: 'AWS::Region' } },
-          overrideSettings: {},
-        },
-      ],
-    };
-    const error = failure(() => evaluateTemplate(parsedAnyway, { parameters: {}, certificateId }));
+    // CreateProvisioningTemplate's validator refuses it; a stored one fails at RegisterThing as in AWS.
+    const validation = validateProvisioningTemplate(template);
+    expect(validation.valid ? [] : validation.errors).toEqual([
+      'Resource thing.Properties.ThingName (Ref): AWS::Region cannot be resolved in provisioning templates.',
+    ]);
+    const error = failure(() => evaluate(template, {}));
     expect([error.code, error.message]).toEqual([
       'InvalidParameters',
       'Cannot resolve reference value: AWS::Region',
     ]);
+  });
+
+  it('parseProvisioningTemplate still refuses structural problems that validation reports', () => {
+    expect(() => parseProvisioningTemplate(thingNamed({ 'Fn::If': ['a', 'b', 'c'] }))).toThrow(
+      /Fn::If is not supported/,
+    );
   });
 
   it('supplies AWS::IoT::Certificate::Id even when the device sends another value', () => {
