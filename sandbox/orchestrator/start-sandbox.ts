@@ -1,0 +1,342 @@
+import { z } from 'zod';
+import type { StationProfile } from '../../src/shared/station-profile-schema.js';
+import { systemClock, type Clock } from '../clock.js';
+import { routeToServices } from '../cognito/cognito-router.js';
+import { CognitoIdentityPool } from '../cognito/identity-pool.js';
+import { listenOnLoopback, type LoopbackListener } from '../cognito/loopback-listener.js';
+import { CognitoUserPool } from '../cognito/user-pool.js';
+import type { RoleDefinition } from '../iam/iam-policy.js';
+import { TemporaryCredentialStore } from '../iam/temporary-credential-store.js';
+import { IotBroker } from '../iot/broker/iot-broker.js';
+import { CertificateAuthority } from '../iot/certificate-authority.js';
+import {
+  listenIotControlPlane,
+  type RunningControlPlane,
+} from '../iot/control-plane/control-plane-server.js';
+import { IotControlPlane, type ControlPlaneLogEntry } from '../iot/control-plane/iot-control-plane.js';
+import { IotRegistry } from '../iot/iot-registry.js';
+import { openDataDir, type OpenedDataDir, type SandboxDataPaths } from './sandbox-data-dir.js';
+import {
+  installersRoleMapping,
+  sandboxArns,
+  sandboxRoles,
+  seededUsers,
+  seedSandbox,
+  TEMPLATE_NAME,
+  type SeededUsers,
+  type SeedOptions,
+} from './sandbox-seed.js';
+import { buildSandboxProfile, writeStationProfile } from './station-profile.js';
+
+/**
+ * Starts the whole sandbox — Cognito user pool + identity pool, IoT control plane, IoT MQTT broker
+ * with Fleet Provisioning — on loopback, sharing one clock, one registry, one CA and one credential
+ * store, seeds it, and derives the station profile. Used by the CLI and, in-process, by tests.
+ */
+
+export const DEFAULT_REGION = 'eu-west-1';
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+/** The one app client of the sandbox user pool (the station's). */
+export const APP_CLIENT_ID = 'sandboxstationclient00001';
+
+export interface SandboxPorts {
+  /** Cognito user pool and identity pool (one HTTP server); 0 = any free port. */
+  cognito?: number;
+  /** IoT control plane (rest-json over HTTP). */
+  controlPlane?: number;
+  /** IoT data plane: MQTT over mutual TLS. */
+  mqtt?: number;
+}
+
+export interface SandboxRates {
+  /** MQTT CONNECTs per second per client id (AWS: 1). */
+  connectsPerSecondPerClientId?: number;
+  /** RegisterThing per second for the broker (default 10). */
+  registerThingPerSecond?: number;
+  /** Control-plane requests per second per operation (default 10), and per-operation overrides. */
+  controlPlaneTps?: number;
+  controlPlaneOperations?: Record<string, number>;
+}
+
+export interface StartSandboxOptions {
+  /** Where state persists (users, registry, CA, signing keys); memory only when omitted. */
+  dataDir?: string;
+  clock?: Clock;
+  /** Loopback only. */
+  host?: '127.0.0.1';
+  ports?: SandboxPorts;
+  /** Seed users, template and policy (default true); missing pieces only, never overwriting. */
+  seed?: boolean | SeedOptions;
+  region?: string;
+  accountId?: string;
+  /** Lifetime of CreateProvisioningClaim certificates (AWS: 300 s). */
+  claimValiditySeconds?: number;
+  rates?: SandboxRates;
+  /** The profile's display name; "Sandbox (127.0.0.1)" by default. */
+  name?: string;
+  /** Also write the profile here (the data dir always gets `station-profile.json`). */
+  profilePath?: string;
+  /** One line per service event (requests, connections, refusals); never keys, tokens or payloads. */
+  log?: (line: string) => void;
+}
+
+export interface SandboxEndpoints {
+  cognito: string;
+  controlPlane: string;
+  mqtt: { host: string; port: number };
+}
+
+export interface RunningSandbox {
+  profile: StationProfile;
+  /** Where the profile was written (data dir copy first), if anywhere. */
+  profilePaths: string[];
+  endpoints: SandboxEndpoints;
+  /** Absent when running in memory. */
+  dataPaths?: SandboxDataPaths;
+  region: string;
+  accountId: string;
+  /** Seeded sign-in material (sandbox-only, fixed and documented). */
+  users: SeededUsers;
+  /** What the seed created on this start (empty on a restart over a seeded data dir). */
+  seeded: string[];
+  roles: readonly RoleDefinition[];
+  arns: ReturnType<typeof sandboxArns>;
+  clock: Clock;
+  registry: IotRegistry;
+  ca: CertificateAuthority;
+  credentials: TemporaryCredentialStore;
+  userPool: CognitoUserPool;
+  identityPool: CognitoIdentityPool;
+  controlPlane: IotControlPlane;
+  broker: IotBroker;
+  /** Stops every server and releases the data dir; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const portSchema = z.number().int().min(0).max(65535);
+const optionsSchema = z.object({
+  dataDir: z.string().min(1).optional(),
+  host: z.literal('127.0.0.1', { error: 'the sandbox listens on loopback only (host 127.0.0.1)' }).optional(),
+  ports: z
+    .object({
+      cognito: portSchema.optional(),
+      controlPlane: portSchema.optional(),
+      mqtt: portSchema.optional(),
+    })
+    .optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}-[a-z]+-\d$/, 'region must look like eu-west-1')
+    .optional(),
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/, 'accountId is 12 digits')
+    .optional(),
+  claimValiditySeconds: z.number().int().min(1).max(3600).optional(),
+  rates: z
+    .object({
+      connectsPerSecondPerClientId: z.number().positive().optional(),
+      registerThingPerSecond: z.number().positive().optional(),
+      controlPlaneTps: z.number().positive().optional(),
+      controlPlaneOperations: z.record(z.string(), z.number().positive()).optional(),
+    })
+    .optional(),
+  name: z.string().min(1).max(120).optional(),
+  profilePath: z.string().min(1).optional(),
+});
+
+/** Starts every service; on any failure, whatever already started is stopped again before rethrowing. */
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const checked = optionsSchema.safeParse(options);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new Error(`startSandbox: ${issue?.path.join('.') || 'options'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const region = options.region ?? DEFAULT_REGION;
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+  const host = options.host ?? '127.0.0.1';
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? (() => {});
+  const seed = options.seed ?? true;
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    // Reverse order: servers first, the data dir lock last.
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log(`sandbox: stopping: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+
+  try {
+    let dataDir: OpenedDataDir | undefined;
+    if (options.dataDir !== undefined) {
+      dataDir = openDataDir(options.dataDir, { region, accountId });
+      cleanups.push(() => dataDir?.release());
+    }
+    const paths = dataDir?.paths;
+
+    const ca = await CertificateAuthority.create({ clock, ...(paths ? { dataDir: paths.dir } : {}) });
+    const registry = new IotRegistry({
+      region,
+      accountId,
+      clock,
+      ...(paths ? { statePath: paths.registry } : {}),
+    });
+    const userPool = await CognitoUserPool.create({
+      userPoolId: `${region}_StationSandbox`,
+      clients: [{ clientId: APP_CLIENT_ID }],
+      clock,
+      ...(paths ? { statePath: paths.userPool } : {}),
+      onInternalError: (error) => log(`cognito: internal error: ${describeError(error)}`),
+    });
+    const credentials = new TemporaryCredentialStore(clock);
+    const identityPool = new CognitoIdentityPool({
+      identityPoolId: `${region}:5a1db0c5-0000-4000-8000-57a7105a1db0`,
+      providers: [{ userPool, clientIds: [APP_CLIENT_ID] }],
+      authenticatedRoleArn: sandboxArns(region, accountId).signedInRole,
+      roleMappings: {
+        [`${userPool.providerName}:${APP_CLIENT_ID}`]: installersRoleMapping(region, accountId),
+      },
+      credentialStore: credentials,
+      clock,
+      ...(paths ? { statePath: paths.identityPool } : {}),
+      onInternalError: (error) => log(`cognito: internal error: ${describeError(error)}`),
+    });
+
+    const report =
+      seed === false
+        ? { created: [] }
+        : seedSandbox({ userPool, registry, region, accountId, options: seed === true ? {} : seed });
+
+    const broker = new IotBroker({
+      registry,
+      ca,
+      clock,
+      host,
+      port: options.ports?.mqtt ?? 0,
+      log: (line) => log(`mqtt: ${line}`),
+      ...(options.rates ? { rates: brokerRates(options.rates) } : {}),
+    });
+    const mqttAddress = await broker.start();
+    cleanups.push(() => broker.stop());
+
+    const roles = sandboxRoles(region, accountId);
+    const controlPlane = new IotControlPlane({
+      registry,
+      certificateAuthority: ca,
+      credentials,
+      roles,
+      clock,
+      dataEndpointAddress: `${mqttAddress.host}:${mqttAddress.port}`,
+      ...(options.claimValiditySeconds !== undefined
+        ? { claimValiditySeconds: options.claimValiditySeconds }
+        : {}),
+      ...(options.rates?.controlPlaneTps !== undefined || options.rates?.controlPlaneOperations
+        ? {
+            throttle: {
+              ...(options.rates.controlPlaneTps !== undefined
+                ? { defaultTps: options.rates.controlPlaneTps }
+                : {}),
+              ...(options.rates.controlPlaneOperations
+                ? { operations: options.rates.controlPlaneOperations }
+                : {}),
+            },
+          }
+        : {}),
+      log: (entry) => log(`iot: ${formatControlPlaneEntry(entry)}`),
+    });
+    const controlPlaneServer: RunningControlPlane = await listenIotControlPlane(controlPlane, {
+      host,
+      port: options.ports?.controlPlane ?? 0,
+    });
+    cleanups.push(() => controlPlaneServer.close());
+
+    const cognitoServer: LoopbackListener = await listenOnLoopback(
+      routeToServices([userPool, identityPool]),
+      options.ports?.cognito ?? 0,
+    );
+    cleanups.push(() => cognitoServer.close());
+
+    const profile = buildSandboxProfile({
+      name: options.name ?? `Sandbox (${host})`,
+      region,
+      userPoolId: userPool.userPoolId,
+      userPoolClientId: APP_CLIENT_ID,
+      identityPoolId: identityPool.identityPoolId,
+      cognitoEndpoint: cognitoServer.url,
+      controlPlaneEndpoint: controlPlaneServer.url,
+      dataEndpoint: `${mqttAddress.host}:${mqttAddress.port}`,
+      templateName: TEMPLATE_NAME,
+      caCertificatePem: ca.caCertificatePem,
+    });
+    const profilePaths: string[] = [];
+    if (paths) profilePaths.push(writeStationProfile(profile, paths.profile));
+    if (options.profilePath !== undefined)
+      profilePaths.push(writeStationProfile(profile, options.profilePath));
+
+    let stopped: Promise<void> | undefined;
+    return {
+      profile,
+      profilePaths,
+      endpoints: { cognito: cognitoServer.url, controlPlane: controlPlaneServer.url, mqtt: mqttAddress },
+      ...(paths ? { dataPaths: paths } : {}),
+      region,
+      accountId,
+      users: seededUsers,
+      seeded: report.created,
+      roles,
+      arns: sandboxArns(region, accountId),
+      clock,
+      registry,
+      ca,
+      credentials,
+      userPool,
+      identityPool,
+      controlPlane,
+      broker,
+      stop: () => (stopped ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    if (isAddressInUse(error)) {
+      throw new Error(
+        `A sandbox port is already in use (${(error as NodeJS.ErrnoException & { port?: number }).port ?? '?'}): ` +
+          'stop whatever listens there or pick other ports (CLI: --port-base N).',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+function brokerRates(rates: SandboxRates): {
+  connectsPerSecondPerClientId?: number;
+  registerThingPerSecond?: number;
+} {
+  return {
+    ...(rates.connectsPerSecondPerClientId !== undefined
+      ? { connectsPerSecondPerClientId: rates.connectsPerSecondPerClientId }
+      : {}),
+    ...(rates.registerThingPerSecond !== undefined
+      ? { registerThingPerSecond: rates.registerThingPerSecond }
+      : {}),
+  };
+}
+
+function formatControlPlaneEntry(entry: ControlPlaneLogEntry): string {
+  const role = entry.roleArn ? ` as ${entry.roleArn.slice(entry.roleArn.lastIndexOf('/') + 1)}` : '';
+  const error = entry.errorCode ? ` ${entry.errorCode}: ${entry.errorMessage ?? ''}` : '';
+  return `${entry.operation ?? `${entry.method} ${entry.path}`}${role} → ${entry.status}${error} (${entry.durationMs} ms)`;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isAddressInUse(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+}

@@ -1,0 +1,145 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { totpCode } from './cognito/totp.js';
+import { DEFAULT_DATA_DIR, resetDataDir } from './orchestrator/sandbox-data-dir.js';
+import { DEVICE_POLICY_NAME, seededUsers } from './orchestrator/sandbox-seed.js';
+import { startSandbox, type RunningSandbox } from './orchestrator/start-sandbox.js';
+
+/**
+ * The sandbox on the command line (`npm run sandbox`):
+ *   npx tsx sandbox/sandbox-cli.ts start [--data-dir D] [--profile-out P] [--port-base N] [--quiet]
+ *   npx tsx sandbox/sandbox-cli.ts reset [--data-dir D]
+ *   npx tsx sandbox/sandbox-cli.ts totp            current code of the seeded mfa-installer
+ */
+
+const usage = `usage: sandbox-cli start [--data-dir DIR] [--profile-out FILE] [--port-base N] [--quiet]
+       sandbox-cli reset [--data-dir DIR]
+       sandbox-cli totp
+
+start   runs Cognito, the IoT control plane and the MQTT broker on 127.0.0.1 until Ctrl+C.
+        --data-dir   state directory (default ${DEFAULT_DATA_DIR}); kept across restarts
+        --profile-out  also write the station profile here (always written to DIR/station-profile.json)
+        --port-base  Cognito on N, IoT control plane on N+1, MQTT on N+2 (default 8881: MQTT on 8883);
+                     0 picks free ports
+        --quiet      do not print one line per request and connection
+reset   deletes the data directory (users, registry, CA, keys); refuses while a sandbox uses it
+totp    prints the current TOTP code of ${seededUsers.mfaInstaller.username}`;
+
+const DEFAULT_PORT_BASE = 8881;
+
+const startOptionsSchema = z.object({
+  dataDir: z.string().min(1),
+  profileOut: z.string().min(1).optional(),
+  portBase: z.coerce
+    .number()
+    .int('--port-base must be a whole number')
+    .refine((n) => n === 0 || (n >= 1024 && n <= 65533), '--port-base must be 0 or 1024-65533'),
+});
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(usage);
+    return command === undefined ? 2 : 0;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
+      'profile-out': { type: 'string' },
+      'port-base': { type: 'string', default: String(DEFAULT_PORT_BASE) },
+      quiet: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  switch (command) {
+    case 'start': {
+      const parsed = startOptionsSchema.safeParse({
+        dataDir: values['data-dir'],
+        profileOut: values['profile-out'],
+        portBase: values['port-base'],
+      });
+      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid options');
+      return start(parsed.data, values.quiet);
+    }
+    case 'reset': {
+      const result = resetDataDir(values['data-dir']);
+      console.log(
+        result.removed ? `Removed ${result.dir}.` : `${result.dir} does not exist; nothing to reset.`,
+      );
+      return 0;
+    }
+    case 'totp': {
+      console.log(totpCode(seededUsers.mfaInstaller.totpSecret, Date.now()));
+      return 0;
+    }
+    default:
+      console.error(`Unknown command "${command}".\n${usage}`);
+      return 2;
+  }
+}
+
+async function start(options: z.infer<typeof startOptionsSchema>, quiet: boolean): Promise<number> {
+  const base = options.portBase;
+  const sandbox = await startSandbox({
+    dataDir: options.dataDir,
+    ports: base === 0 ? {} : { cognito: base, controlPlane: base + 1, mqtt: base + 2 },
+    ...(options.profileOut !== undefined ? { profilePath: options.profileOut } : {}),
+    log: quiet ? () => {} : (line) => console.log(`${new Date().toISOString()} ${line}`),
+  });
+  console.log(summary(sandbox));
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      console.log(`\n${signal}: stopping the sandbox…`);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  await sandbox.stop();
+  console.log('Sandbox stopped; state kept in', sandbox.dataPaths?.dir ?? '(memory)');
+  return 0;
+}
+
+function summary(sandbox: RunningSandbox): string {
+  const { profile, users, endpoints } = sandbox;
+  const lines = [
+    '',
+    `Provisioning Station sandbox — ${profile.region}, account ${sandbox.accountId}`,
+    `  Cognito user pool + identity pool  ${endpoints.cognito}`,
+    `  IoT control plane                  ${endpoints.controlPlane}`,
+    `  IoT MQTT broker (mutual TLS)       ${profile.iot.dataEndpoint}`,
+    `  user pool ${profile.cognito.userPoolId}, app client ${profile.cognito.userPoolClientId}`,
+    `  identity pool ${profile.cognito.identityPoolId}`,
+    `  template ${profile.iot.templateName}, device policy ${DEVICE_POLICY_NAME}`,
+    '',
+    'Users (sandbox-only passwords):',
+    `  ${users.installer.username.padEnd(14)} ${users.installer.password.padEnd(24)} group installers`,
+    `  ${users.mfaInstaller.username.padEnd(14)} ${users.mfaInstaller.password.padEnd(24)} group installers, TOTP secret ${users.mfaInstaller.totpSecret}`,
+    `  ${users.visitor.username.padEnd(14)} ${users.visitor.password.padEnd(24)} not an installer (no IoT rights)`,
+    `  ${users.newhire.username.padEnd(14)} ${users.newhire.temporaryPassword.padEnd(24)} temporary password, must choose a new one`,
+    '  (users keep any password they changed until "reset")',
+    '',
+    `Station profile: ${sandbox.profilePaths.join(', ') || '(not written)'}`,
+    `  start the station with STATION_PROFILE=${sandbox.profilePaths.at(-1) ?? '<profile>'}`,
+    `CA certificate for devices: ${sandbox.dataPaths?.caCertificate ?? '(in the profile: iot.caCertificatePem)'}`,
+    sandbox.seeded.length > 0
+      ? `Seeded: ${sandbox.seeded.join(', ')}`
+      : 'Seed already present; nothing created.',
+    '',
+    'Press Ctrl+C to stop.',
+  ];
+  return lines.join('\n');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`sandbox: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);
