@@ -259,9 +259,22 @@ export class CognitoUserPool {
     this.save();
   }
 
-  addUserToGroup(username: string, groupName: string): void {
+  /**
+   * Adds a user to a group. With `group` given, a missing group is created with that precedence and
+   * role first; an existing group must already have them.
+   */
+  addUserToGroup(username: string, groupName: string, group?: Omit<SeedGroupInput, 'groupName'>): void {
     const user = this.requireSeededUser(username);
-    if (!this.state.groups[groupName]) throw new Error(`Group ${groupName} does not exist; create it first`);
+    const existing = this.state.groups[groupName];
+    if (!existing && group) {
+      this.createGroup({ groupName, ...group });
+    } else if (!existing) {
+      throw new Error(`Group ${groupName} does not exist; create it first or pass its precedence and role`);
+    } else if (group && (existing.precedence !== group.precedence || existing.roleArn !== group.roleArn)) {
+      throw new Error(
+        `Group ${groupName} already exists with precedence ${existing.precedence ?? 'none'} and role ${existing.roleArn ?? 'none'}`,
+      );
+    }
     if (!user.groups.includes(groupName)) user.groups.push(groupName);
     this.save();
   }

@@ -56,6 +56,12 @@ describe('user pool seeding', () => {
     expect(pool.describeUser('ana')?.groups).toEqual(['installers']);
     pool.removeUserFromGroup('ana', 'installers');
     expect(pool.describeUser('ana')?.groups).toEqual([]);
+    pool.addUserToGroup('ana', 'leads', { precedence: 1, roleArn: ROLE });
+    pool.addUserToGroup('ben', 'leads', { precedence: 1, roleArn: ROLE });
+    expect(() => pool.addUserToGroup('ben', 'leads', { precedence: 2, roleArn: ROLE })).toThrow(
+      /already exists with/,
+    );
+    expect(pool.describeUser('ben')?.groups).toEqual(['leads']);
   });
 
   it('enables TOTP only with a base32 secret', () => {
