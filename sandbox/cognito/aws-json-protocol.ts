@@ -132,6 +132,23 @@ export function sendError(res: ServerResponse, error: AwsServiceError): void {
   res.end(text);
 }
 
+/** One served request, for an orchestrator's log: never bodies, tokens or passwords. */
+export interface ServedRequest {
+  service: string;
+  /** The X-Amz-Target operation, or undefined when the request named none. */
+  operation: string | undefined;
+  statusCode: number;
+  /** The AWS error name when the request failed. */
+  errorType?: string;
+  durationMs: number;
+}
+
+export interface ServiceHooks {
+  /** Unexpected exceptions (a bug in the sandbox); the client only sees InternalErrorException. */
+  onInternalError: (error: unknown) => void;
+  onRequest?: (served: ServedRequest) => void;
+}
+
 /**
  * Runs one JSON 1.1 request end to end: method and target checks, capped body, JSON parse, the
  * operation, and the response. An unexpected exception becomes a 500 InternalErrorException whose
@@ -142,8 +159,11 @@ export async function serveJsonOperation(
   res: ServerResponse,
   servicePrefix: string,
   run: (operation: string, input: Record<string, unknown>) => Promise<unknown> | unknown,
-  onInternalError: (error: unknown) => void,
+  hooks: ServiceHooks,
 ): Promise<void> {
+  const started = performance.now();
+  const operation = targetOperation(req, servicePrefix);
+  let errorType: string | undefined;
   try {
     if (req.method !== 'POST') {
       req.resume();
@@ -153,7 +173,6 @@ export async function serveJsonOperation(
         405,
       );
     }
-    const operation = targetOperation(req, servicePrefix);
     if (!operation) {
       req.resume();
       throw new AwsServiceError('UnknownOperationException', 'Missing or foreign X-Amz-Target header.');
@@ -162,15 +181,24 @@ export async function serveJsonOperation(
     sendJson(res, await run(operation, input));
   } catch (error) {
     if (error instanceof ClientGoneError) {
+      errorType = 'ClientDisconnected';
       res.destroy();
-      return;
-    }
-    if (res.headersSent) return;
-    if (error instanceof AwsServiceError) {
+    } else if (res.headersSent) {
+      errorType = 'ResponseFailed';
+    } else if (error instanceof AwsServiceError) {
+      errorType = error.type;
       sendError(res, error);
     } else {
-      onInternalError(error);
+      errorType = 'InternalErrorException';
+      hooks.onInternalError(error);
       sendError(res, new AwsServiceError('InternalErrorException', 'Internal server error.', 500));
     }
   }
+  hooks.onRequest?.({
+    service: servicePrefix,
+    operation,
+    statusCode: res.statusCode,
+    ...(errorType ? { errorType } : {}),
+    durationMs: Math.round((performance.now() - started) * 10) / 10,
+  });
 }

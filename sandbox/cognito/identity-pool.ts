@@ -19,6 +19,8 @@ import {
   parseInput,
   resourceNotFound,
   serveJsonOperation,
+  type ServedRequest,
+  type ServiceHooks,
 } from './aws-json-protocol.js';
 import { resolveRole, roleMappingSchema, type RoleMapping } from './role-mapping.js';
 
@@ -54,6 +56,8 @@ export interface CognitoIdentityPoolOptions {
   /** JSON file keeping identity ids stable across restarts; memory only without. */
   statePath?: string;
   onInternalError?: (error: unknown) => void;
+  /** Called after every HTTP request with operation, status, error name and duration (no payloads). */
+  onRequest?: (served: ServedRequest) => void;
 }
 
 const identityPoolIdPattern = /^([a-z]{2}(?:-gov)?-[a-z]+-\d):[0-9a-f-]+$/;
@@ -105,7 +109,7 @@ export class CognitoIdentityPool {
   private readonly lifetimeSeconds: number;
   private readonly stateFile: JsonStateFile<IdentityState>;
   private readonly state: IdentityState;
-  private readonly onInternalError: (error: unknown) => void;
+  private readonly hooks: ServiceHooks;
 
   constructor(private readonly options: CognitoIdentityPoolOptions) {
     const match = identityPoolIdPattern.exec(options.identityPoolId);
@@ -140,8 +144,11 @@ export class CognitoIdentityPool {
     }
     this.lifetimeSeconds = lifetime;
     this.clock = options.clock ?? systemClock;
-    this.onInternalError =
-      options.onInternalError ?? ((error) => console.error('Sandbox identity pool internal error:', error));
+    this.hooks = {
+      onInternalError:
+        options.onInternalError ?? ((error) => console.error('Sandbox identity pool internal error:', error)),
+      onRequest: options.onRequest,
+    };
     this.stateFile = new JsonStateFile<IdentityState>(options.statePath, () => ({
       version: 1,
       identityPoolId: this.identityPoolId,
@@ -171,7 +178,7 @@ export class CognitoIdentityPool {
       res,
       IDENTITY_POOL_TARGET_PREFIX,
       (operation, input) => this.invoke(operation, input),
-      this.onInternalError,
+      this.hooks,
     );
   }
 

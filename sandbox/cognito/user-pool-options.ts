@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
+import type { ServedRequest } from './aws-json-protocol.js';
 import { defaultPasswordPolicy, type PasswordPolicy } from './password-policy.js';
 
 export type AuthFlow = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH';
@@ -34,6 +35,8 @@ export interface CognitoUserPoolOptions {
   authSessionValiditySeconds?: number;
   /** Receives unexpected internal failures (never secrets); console.error when omitted. */
   onInternalError?: (error: unknown) => void;
+  /** Called after every HTTP request with operation, status, error name and duration (no payloads). */
+  onRequest?: (served: ServedRequest) => void;
 }
 
 export const defaultTokenLifetimes: TokenLifetimes = {

@@ -17,6 +17,7 @@ import {
   parseInput,
   resourceNotFound,
   serveJsonOperation,
+  type ServiceHooks,
 } from './aws-json-protocol.js';
 import { AuthSessions, type AuthSession, type ChallengeName } from './auth-sessions.js';
 import { groupRoleClaims } from './group-role-claims.js';
@@ -140,7 +141,7 @@ export class CognitoUserPool {
     private readonly stateFile: JsonStateFile<UserPoolState>,
     private readonly state: UserPoolState,
     private readonly keys: SigningKeys,
-    private readonly onInternalError: (error: unknown) => void,
+    private readonly hooks: ServiceHooks,
   ) {
     this.userPoolId = config.userPoolId;
     this.region = config.region;
@@ -174,14 +175,11 @@ export class CognitoUserPool {
     const state = parsed.data;
     const keys = await SigningKeys.loadOrCreate(state.signingKey);
     state.signingKey = keys.stored;
-    const pool = new CognitoUserPool(
-      config,
-      clock,
-      stateFile as JsonStateFile<UserPoolState>,
-      state,
-      keys,
-      options.onInternalError ?? ((error) => console.error('Sandbox user pool internal error:', error)),
-    );
+    const pool = new CognitoUserPool(config, clock, stateFile as JsonStateFile<UserPoolState>, state, keys, {
+      onInternalError:
+        options.onInternalError ?? ((error) => console.error('Sandbox user pool internal error:', error)),
+      onRequest: options.onRequest,
+    });
     pool.save();
     return pool;
   }
@@ -331,7 +329,7 @@ export class CognitoUserPool {
       res,
       USER_POOL_TARGET_PREFIX,
       (operation, input) => this.invoke(operation, input),
-      this.onInternalError,
+      this.hooks,
     );
   }
 

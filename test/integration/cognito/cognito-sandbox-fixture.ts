@@ -1,5 +1,6 @@
 import { systemClock, type Clock, type ManualClock } from '../../../sandbox/clock.js';
 import { TemporaryCredentialStore } from '../../../sandbox/iam/temporary-credential-store.js';
+import type { ServedRequest } from '../../../sandbox/cognito/aws-json-protocol.js';
 import { routeToServices } from '../../../sandbox/cognito/cognito-router.js';
 import { CognitoIdentityPool } from '../../../sandbox/cognito/identity-pool.js';
 import { listenOnLoopback, type LoopbackListener } from '../../../sandbox/cognito/loopback-listener.js';
@@ -31,6 +32,8 @@ export interface CognitoSandbox {
   clock: Clock;
   /** Unexpected failures the services reported; a test expects none. */
   internalErrors: unknown[];
+  /** What the services reported through onRequest. */
+  requests: ServedRequest[];
   close(): Promise<void>;
 }
 
@@ -48,11 +51,16 @@ export async function startCognitoSandbox(
   const onInternalError = (error: unknown): void => {
     internalErrors.push(error);
   };
+  const requests: ServedRequest[] = [];
+  const onRequest = (served: ServedRequest): void => {
+    requests.push(served);
+  };
   const userPool = await CognitoUserPool.create({
     userPoolId: USER_POOL_ID,
     clients: [{ clientId: CLIENT_ID }],
     clock,
     onInternalError,
+    onRequest,
     ...options.userPool,
   });
   const credentials = new TemporaryCredentialStore(clock);
@@ -65,9 +73,19 @@ export async function startCognitoSandbox(
     credentialStore: credentials,
     clock,
     onInternalError,
+    onRequest,
   });
   const server = await listenOnLoopback(routeToServices([userPool, identityPool]));
-  return { userPool, identityPool, credentials, server, clock, internalErrors, close: () => server.close() };
+  return {
+    userPool,
+    identityPool,
+    credentials,
+    server,
+    clock,
+    internalErrors,
+    requests,
+    close: () => server.close(),
+  };
 }
 
 /** Amplify's KeyValueStorageInterface, in memory, so each test file starts signed out. */

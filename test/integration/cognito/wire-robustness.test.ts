@@ -187,6 +187,31 @@ describe('malformed requests get AWS error shapes, never a crash', () => {
   });
 });
 
+describe('request log', () => {
+  it('reports operation, status and error name, and never a password', async () => {
+    await post(idp('InitiateAuth'), '{"AuthFlow": ');
+    expect(sandbox.requests.at(-1)).toMatchObject({
+      service: 'AWSCognitoIdentityProviderService',
+      operation: 'InitiateAuth',
+      statusCode: 400,
+      errorType: 'SerializationException',
+    });
+    await post(
+      idp('InitiateAuth'),
+      JSON.stringify({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: CLIENT_ID,
+        AuthParameters: { USERNAME: 'wendy', PASSWORD: 'Bench#Password1' },
+      }),
+    );
+    const last = sandbox.requests.at(-1);
+    expect(last).toMatchObject({ operation: 'InitiateAuth', statusCode: 200 });
+    expect(last?.errorType).toBeUndefined();
+    expect(JSON.stringify(sandbox.requests)).not.toContain('Bench#Password1');
+    expect(sandbox.requests.some((entry) => entry.errorType === 'ClientDisconnected')).toBe(true);
+  });
+});
+
 describe('JWKS', () => {
   it('serves the public signing key at the Cognito path and nothing private', async () => {
     const response = await fetch(`${sandbox.server.url}/${USER_POOL_ID}/.well-known/jwks.json`);
