@@ -24,12 +24,13 @@ export interface LinkRig {
 export async function startRig(options: {
   faults?: FaultName[];
   seed?: number;
+  serialNumber?: string;
   rxBuffer?: number;
   provisioner?: (store: DeviceIdentityStore) => Provisioner;
 }): Promise<LinkRig> {
   const dir = mkdtempSync(join(tmpdir(), 'device-link-'));
   const device = new SimulatedDevice({
-    serialNumber: 'SIM-TEST-1',
+    serialNumber: options.serialNumber ?? 'SIM-TEST-1',
     stationPath: join(dir, 'station'),
     devicePath: join(dir, 'device'),
     storeDir: join(dir, 'flash'),
