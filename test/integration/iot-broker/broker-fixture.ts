@@ -265,3 +265,30 @@ export function connectOutcome(
     client.once('close', () => finish('closed', 'connection closed before CONNACK'));
   });
 }
+
+/**
+ * An ACTIVE account certificate, as RegisterThing would leave it: the thing exists, is attached,
+ * and the given policies (default: the device policy) are attached to the certificate.
+ */
+export async function registerDevice(
+  sandbox: Sandbox,
+  thingName: string,
+  policyNames: string[] = [DEVICE_POLICY],
+): Promise<DeviceCredentials> {
+  const issued = await sandbox.ca.issueDeviceCertificate();
+  const record = sandbox.registry.addCertificate({
+    certificateId: issued.certificateId,
+    certificatePem: issued.certificatePem,
+    status: 'ACTIVE',
+  });
+  if (!sandbox.registry.getThing(thingName)) sandbox.registry.putThing({ thingName });
+  sandbox.registry.attachThingPrincipal(thingName, record.certificateArn);
+  for (const policyName of policyNames) sandbox.registry.attachPolicy(policyName, record.certificateArn);
+  return {
+    certificateId: issued.certificateId,
+    certificatePem: issued.certificatePem,
+    privateKeyPem: issued.privateKeyPem ?? '',
+  };
+}
+
+export const iotArn = arn;
