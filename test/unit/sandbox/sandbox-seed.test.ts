@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../sandbox/clock.js';
 import { resolveRole } from '../../../sandbox/cognito/role-mapping.js';
 import { CognitoUserPool } from '../../../sandbox/cognito/user-pool.js';
+import type { PolicyDocument } from '../../../sandbox/iam/iam-policy.js';
 import { evaluatePolicies } from '../../../sandbox/iam/iam-policy-evaluator.js';
 import { IotRegistry } from '../../../sandbox/iot/iot-registry.js';
 import { parseProvisioningTemplate } from '../../../sandbox/iot/template/provisioning-template.js';
@@ -83,7 +84,7 @@ describe('sandbox seed', () => {
 
 describe('sandbox roles', () => {
   const [installer, signedIn] = sandboxRoles(region, accountId);
-  const decide = (policies: typeof installer.policies, action: string, resource: string) =>
+  const decide = (policies: readonly PolicyDocument[], action: string, resource: string) =>
     evaluatePolicies(policies, { action, resource });
 
   it('lets installers claim on the one template and read the registry, nothing more', () => {
