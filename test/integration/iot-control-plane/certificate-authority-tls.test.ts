@@ -31,7 +31,11 @@ beforeAll(async () => {
       rejectUnauthorized: true,
     },
     (socket) => {
-      seenClients.push({ authorized: socket.authorized, subject: socket.getPeerCertificate().subject?.CN });
+      const commonName = socket.getPeerCertificate().subject?.CN;
+      seenClients.push({
+        authorized: socket.authorized,
+        subject: Array.isArray(commonName) ? commonName.join(',') : commonName,
+      });
       socket.end('hello');
     },
   );
