@@ -341,6 +341,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
           next += length;
           highestSent = Math.max(highestSent, next);
           await this.write(wire);
+          wire.fill(0);
         }
         let event = events.shift();
         if (!event) {

@@ -1,0 +1,191 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ByteTransport } from '../../../src/main/core/device-link/byte-transport.js';
+import { EncodedClaim } from '../../../src/main/core/device-link/claim-blob.js';
+import { DeviceLink } from '../../../src/main/core/device-link/device-link.js';
+import { encodeFrame, FrameDecoder } from '../../../src/main/core/device-link/frame-codec.js';
+import type { Frame } from '../../../src/main/core/device-link/frame-codec.js';
+import { MessageType } from '../../../src/main/core/device-link/protocol-constants.js';
+import { encodeAck, encodeHello } from '../../../src/main/core/device-link/protocol-messages.js';
+import type { DeviceHello } from '../../../src/main/core/device-link/protocol-messages.js';
+import { sampleClaim } from '../../../sandbox/devices/sample-claim.js';
+
+/** An in-memory byte pipe: the test plays the device, byte by byte. */
+class MemoryTransport implements ByteTransport {
+  private dataListener: (data: Buffer) => void = () => undefined;
+  private closeListeners: Array<(reason: string) => void> = [];
+  private readonly decoder = new FrameDecoder(8192);
+  closed = false;
+  onFrame: (frame: Frame) => void = () => undefined;
+
+  write(data: Buffer): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('EIO'));
+    for (const item of this.decoder.push(data)) if (item.kind === 'frame') this.onFrame(item.frame);
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    this.drop('closed');
+    return Promise.resolve();
+  }
+  onData(listener: (data: Buffer) => void): void {
+    this.dataListener = listener;
+  }
+  onClose(listener: (reason: string) => void): void {
+    this.closeListeners.push(listener);
+  }
+  feed(bytes: Buffer): void {
+    this.dataListener(bytes);
+  }
+  drop(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const listener of this.closeListeners) listener(reason);
+  }
+}
+
+const hello: DeviceHello = {
+  protocolVersion: 1,
+  serialNumber: 'SN-1',
+  model: 'M',
+  hardwareRevision: 'A',
+  firmwareVersion: '1',
+  rxBuffer: 256,
+  modes: ['csr'],
+  maxClaim: 8192,
+  state: 'idle',
+  boot: false,
+  bootId: 7,
+};
+
+function rig() {
+  const transport = new MemoryTransport();
+  const link = new DeviceLink(transport, { baudRate: 115200, timeoutScale: 0.02 });
+  const logs: string[] = [];
+  link.on('log', (line) => logs.push(line));
+  return { transport, link, logs };
+}
+
+const reply = (type: number, seq: number, payload: Buffer) => encodeFrame({ type, seq, payload }, true);
+
+describe('DeviceLink against a scripted device', () => {
+  it('ends in no-response, never a crash, whatever garbage the device sends instead of HELLO', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 6 }), async (chunks) => {
+        const { transport, link } = rig();
+        transport.onFrame = () => {
+          for (const chunk of chunks) transport.feed(Buffer.from(chunk));
+        };
+        const result = await link.hello();
+        expect(result.ok ? 'ok' : result.failure.kind).toBe('no-response');
+        await link.close();
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('finds the HELLO in garbage, split anywhere', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 100 }),
+        fc.uint8Array({ maxLength: 100 }),
+        fc.integer({ min: 1, max: 40 }),
+        async (before, after, pieceLength) => {
+          const { transport, link } = rig();
+          transport.onFrame = (frame) => {
+            const stream = Buffer.concat([
+              Buffer.from(before),
+              reply(MessageType.Hello, frame.seq, encodeHello(hello)),
+              Buffer.from(after),
+            ]);
+            for (let offset = 0; offset < stream.length; offset += pieceLength) {
+              transport.feed(stream.subarray(offset, offset + pieceLength));
+            }
+          };
+          const result = await link.hello();
+          expect(result).toEqual({ ok: true, value: hello });
+          await link.close();
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('turns an oversized segment into bounded log lines and still works', async () => {
+    const { transport, link, logs } = rig();
+    transport.onFrame = (frame) => {
+      transport.feed(Buffer.alloc(20_000, 0x41));
+      transport.feed(reply(MessageType.Hello, frame.seq, encodeHello(hello)));
+    };
+    expect((await link.hello()).ok).toBe(true);
+    expect(logs.length).toBeGreaterThan(10);
+    expect(Math.max(...logs.map((line) => line.length))).toBeLessThanOrEqual(257);
+  });
+
+  it('gives up on a frame cut off by silence', async () => {
+    const { transport, link } = rig();
+    transport.onFrame = (frame) =>
+      transport.feed(reply(MessageType.Hello, frame.seq, encodeHello(hello)).subarray(0, 20));
+    const result = await link.hello();
+    expect(result.ok ? 'ok' : result.failure.kind).toBe('no-response');
+  });
+
+  it('refuses a HELLO of another protocol version or with a too-small buffer', async () => {
+    for (const bad of [
+      { ...hello, protocolVersion: 2 },
+      { ...hello, rxBuffer: 128 },
+    ]) {
+      const { transport, link } = rig();
+      transport.onFrame = (frame) => transport.feed(reply(MessageType.Hello, frame.seq, encodeHello(bad)));
+      const result = await link.hello();
+      expect(result.ok ? 'ok' : result.failure.kind).toBe('protocol-error');
+    }
+  });
+
+  it('ends a transfer with disconnected when the port goes away, and stays ended', async () => {
+    const { transport, link } = rig();
+    let chunks = 0;
+    transport.onFrame = (frame) => {
+      if (frame.type === MessageType.HelloRequest)
+        transport.feed(reply(MessageType.Hello, frame.seq, encodeHello(hello)));
+      if (frame.type === MessageType.ClaimBegin)
+        transport.feed(reply(MessageType.Ack, frame.seq, encodeAck(0)));
+      if (frame.type === MessageType.ClaimChunk && ++chunks === 2) setTimeout(() => transport.drop('EIO'), 1);
+    };
+    const result = await link.deliverClaim(EncodedClaim.encode(sampleClaim(1)));
+    expect(result.ok ? 'ok' : result.failure.kind).toBe('disconnected');
+    expect(((await link.hello()) as { ok: false; failure: { kind: string } }).failure.kind).toBe(
+      'disconnected',
+    );
+  });
+
+  it('ends a transfer with device-rebooted when a new boot id appears', async () => {
+    const { transport, link } = rig();
+    transport.onFrame = (frame) => {
+      if (frame.type === MessageType.HelloRequest)
+        transport.feed(reply(MessageType.Hello, frame.seq, encodeHello(hello)));
+      if (frame.type === MessageType.ClaimBegin)
+        transport.feed(reply(MessageType.Ack, frame.seq, encodeAck(0)));
+      if (frame.type === MessageType.ClaimChunk) {
+        setTimeout(
+          () => transport.feed(reply(MessageType.Hello, 0, encodeHello({ ...hello, boot: true, bootId: 8 }))),
+          1,
+        );
+      }
+    };
+    const rebooted: number[] = [];
+    link.on('rebooted', (announced) => rebooted.push(announced.bootId));
+    const result = await link.deliverClaim(EncodedClaim.encode(sampleClaim(2)));
+    expect(result.ok ? 'ok' : result.failure.kind).toBe('device-rebooted');
+    expect(rebooted).toEqual([8]);
+  });
+
+  it('ignores a repeated boot HELLO with the boot id it already knows', async () => {
+    const { transport, link } = rig();
+    const bootHello = reply(MessageType.Hello, 0, encodeHello({ ...hello, boot: true }));
+    transport.onFrame = (frame) => transport.feed(reply(MessageType.Hello, frame.seq, encodeHello(hello)));
+    expect((await link.hello()).ok).toBe(true);
+    transport.feed(bootHello);
+    transport.feed(bootHello);
+    expect(link.stats.duplicateFrames).toBe(2);
+  });
+});
