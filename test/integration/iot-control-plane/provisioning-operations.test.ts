@@ -179,6 +179,10 @@ describe('CreateProvisioningClaim', () => {
     expect(createPublicKey(claim.keyPair?.PublicKey ?? '').export({ type: 'spki', format: 'der' })).toEqual(
       certificate.publicKey.export({ type: 'spki', format: 'der' }),
     );
+    // The request log records the call, never the key.
+    const logged = JSON.stringify(fixture.log);
+    expect(logged).toContain('CreateProvisioningClaim');
+    expect(logged).not.toContain('PRIVATE KEY');
     expect(fixture.registry.getClaim(claim.certificateId ?? '')).toEqual({
       certificateId: claim.certificateId,
       templateName,
