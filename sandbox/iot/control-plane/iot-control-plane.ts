@@ -162,7 +162,11 @@ export class IotControlPlane {
       res.setHeader('x-amzn-errortype', `${apiError.code}${apiError.headerSuffix}`);
     }
     this.send(res, requestId, status, body);
-    this.options.log?.({ ...entry, status, durationMs: Math.round(performance.now() - started) });
+    try {
+      this.options.log?.({ ...entry, status, durationMs: Math.round(performance.now() - started) });
+    } catch {
+      // A failing log sink must not take the control plane down; the response is already sent.
+    }
   }
 
   private authorize(caller: IssuedCredentials, action: string, resource: string): void {
