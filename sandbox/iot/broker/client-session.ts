@@ -27,6 +27,14 @@ export class ClientSession {
     this.subscriptions.set(subscription.filter, subscription);
   }
 
+  hasSubscription(filter: string): boolean {
+    return this.subscriptions.has(filter);
+  }
+
+  subscriptionCount(): number {
+    return this.subscriptions.size;
+  }
+
   unsubscribe(filter: string): boolean {
     return this.subscriptions.delete(filter);
   }

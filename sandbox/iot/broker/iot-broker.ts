@@ -66,6 +66,8 @@ export interface BrokerAddress {
 /** AWS IoT Core's payload limit. */
 export const MAX_PAYLOAD_BYTES = 128 * 1024;
 const MAX_CLIENT_ID_LENGTH = 128;
+/** AWS IoT Core's default quota of subscriptions per connection. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
 
 /** MQTT 5 reason codes the broker sends. */
 const Reason = {
@@ -83,6 +85,8 @@ const Reason = {
   qosNotSupported: 0x9b,
   sharedSubscriptionsNotSupported: 0x9e,
   connectionRateExceeded: 0x9f,
+  quotaExceeded: 0x97,
+  retainNotSupported: 0x9a,
   serverShuttingDown: 0x8b,
 } as const;
 
@@ -369,6 +373,10 @@ export class IotBroker {
     if (v5 && packet.properties?.topicAlias !== undefined) {
       return connection.close('topic alias used although the broker allows none', Reason.topicAliasInvalid);
     }
+    if (v5 && packet.retain) {
+      // The CONNACK said retainAvailable: false, so MQTT 5 requires this disconnect.
+      return connection.close('retained PUBLISH although retain is not available', Reason.retainNotSupported);
+    }
     const problem = topicNameProblem(packet.topic);
     if (problem) return connection.close(`PUBLISH refused: ${problem}`, Reason.topicNameInvalid);
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
@@ -452,6 +460,16 @@ export class IotBroker {
         }
         this.log(`${session.clientId} SUBSCRIBE refused: ${authorization.explanation}`);
         granted.push(Reason.notAuthorized);
+        continue;
+      }
+      if (
+        !session.hasSubscription(filter) &&
+        session.subscriptionCount() + accepted.length >= MAX_SUBSCRIPTIONS_PER_CONNECTION
+      ) {
+        this.log(
+          `${session.clientId} SUBSCRIBE ${filter} refused: ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`,
+        );
+        granted.push(v5 ? Reason.quotaExceeded : Reason.unspecified);
         continue;
       }
       const qos = subscription.qos >= 1 ? 1 : 0;

@@ -273,6 +273,69 @@ describe('PUBLISH and delivery', () => {
   });
 });
 
+describe('AWS IoT limits and options', () => {
+  it('allows 50 subscriptions per connection; the 51st gets 0x97 Quota exceeded', async () => {
+    const device = await registerDevice(sandbox, 'quota-device');
+    const raw = await rawConnect(sandbox, device, {
+      clientId: 'quota-device',
+      protocolVersion: 5,
+      keepalive: 60,
+    });
+    try {
+      const subscriptions = Array.from({ length: 51 }, (_, index) => ({
+        topic: `devices/quota-device/${index}`,
+        qos: 0 as const,
+      }));
+      raw.send({ cmd: 'subscribe', messageId: 1, subscriptions });
+      const suback = (await raw.next('suback')) as { granted: number[] };
+      expect(suback.granted.slice(0, 50).every((code) => code === 0)).toBe(true);
+      expect(suback.granted[50]).toBe(0x97);
+    } finally {
+      raw.socket.destroy();
+    }
+  });
+
+  it('disconnects an MQTT 5 client that publishes retained messages (0x9A, retain is not available)', async () => {
+    const device = await registerDevice(sandbox, 'retain-device');
+    const raw = await rawConnect(sandbox, device, {
+      clientId: 'retain-device',
+      protocolVersion: 5,
+      keepalive: 60,
+    });
+    raw.send({
+      cmd: 'publish',
+      topic: 'devices/retain-device/x',
+      payload: Buffer.from('x'),
+      qos: 0,
+      dup: false,
+      retain: true,
+    });
+    expect(await raw.next('disconnect')).toMatchObject({ reasonCode: 0x9a });
+    raw.socket.destroy();
+  });
+
+  it('negotiates ALPN x-amzn-mqtt-ca as AWS does on port 443', async () => {
+    const claim = await sandbox.makeClaim();
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port: sandbox.port,
+      ca: sandbox.ca.caCertificatePem,
+      cert: claim.certificatePem,
+      key: claim.privateKeyPem,
+      ALPNProtocols: ['x-amzn-mqtt-ca'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('secureConnect', () => resolve());
+        socket.once('error', reject);
+      });
+      expect(socket.alpnProtocol).toBe('x-amzn-mqtt-ca');
+    } finally {
+      socket.destroy();
+    }
+  });
+});
+
 describe('by-claim style policies (pitfall: subscribes fail with specific ARNs, work with *)', () => {
   beforeAll(() => {
     const createTopics = [
