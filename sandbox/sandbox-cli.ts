@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseStationProfile, type StationProfile } from '../src/shared/station-profile-schema.js';
 import { totpCode } from './cognito/totp.js';
-import { DEFAULT_DATA_DIR, resetDataDir } from './orchestrator/sandbox-data-dir.js';
+import { requestClaimAsInstaller, writeClaimFiles } from './orchestrator/installer-claim.js';
+import { DEFAULT_DATA_DIR, resetDataDir, sandboxDataPaths } from './orchestrator/sandbox-data-dir.js';
 import { DEVICE_POLICY_NAME, seededUsers } from './orchestrator/sandbox-seed.js';
 import { startSandbox, type RunningSandbox } from './orchestrator/start-sandbox.js';
 
@@ -9,11 +13,13 @@ import { startSandbox, type RunningSandbox } from './orchestrator/start-sandbox.
  * The sandbox on the command line (`npm run sandbox`):
  *   npx tsx sandbox/sandbox-cli.ts start [--data-dir D] [--profile-out P] [--port-base N] [--quiet]
  *   npx tsx sandbox/sandbox-cli.ts reset [--data-dir D]
+ *   npx tsx sandbox/sandbox-cli.ts claim [--profile FILE] [--out DIR] [--username U]
  *   npx tsx sandbox/sandbox-cli.ts totp            current code of the seeded mfa-installer
  */
 
 const usage = `usage: sandbox-cli start [--data-dir DIR] [--profile-out FILE] [--port-base N] [--quiet]
        sandbox-cli reset [--data-dir DIR]
+       sandbox-cli claim [--data-dir DIR | --profile FILE] [--out DIR] [--username NAME]
        sandbox-cli totp
 
 start   runs Cognito, the IoT control plane and the MQTT broker on 127.0.0.1 until Ctrl+C.
@@ -23,6 +29,10 @@ start   runs Cognito, the IoT control plane and the MQTT broker on 127.0.0.1 unt
                      0 picks free ports
         --quiet      do not print one line per request and connection
 reset   deletes the data directory (users, registry, CA, keys); refuses while a sandbox uses it
+claim   signs in as an installer and writes a provisioning claim (certificate, key, CA) for a device
+        --profile    station profile to use (default DIR/station-profile.json of the running sandbox)
+        --out        where to write the files (default DIR/claim)
+        --username   installer (default) or visitor; other users: password in SANDBOX_PASSWORD
 totp    prints the current TOTP code of ${seededUsers.mfaInstaller.username}`;
 
 const DEFAULT_PORT_BASE = 8881;
@@ -49,6 +59,9 @@ async function main(argv: string[]): Promise<number> {
       'profile-out': { type: 'string' },
       'port-base': { type: 'string', default: String(DEFAULT_PORT_BASE) },
       quiet: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      out: { type: 'string' },
+      username: { type: 'string', default: seededUsers.installer.username },
     },
     strict: true,
   });
@@ -68,6 +81,14 @@ async function main(argv: string[]): Promise<number> {
         result.removed ? `Removed ${result.dir}.` : `${result.dir} does not exist; nothing to reset.`,
       );
       return 0;
+    }
+    case 'claim': {
+      const dataDir = values['data-dir'];
+      return claim({
+        profilePath: values.profile ?? sandboxDataPaths(dataDir).profile,
+        out: values.out ?? join(sandboxDataPaths(dataDir).dir, 'claim'),
+        username: values.username,
+      });
     }
     case 'totp': {
       console.log(totpCode(seededUsers.mfaInstaller.totpSecret, Date.now()));
@@ -101,6 +122,48 @@ async function start(options: z.infer<typeof startOptionsSchema>, quiet: boolean
   await sandbox.stop();
   console.log('Sandbox stopped; state kept in', sandbox.dataPaths?.dir ?? '(memory)');
   return 0;
+}
+
+async function claim(options: { profilePath: string; out: string; username: string }): Promise<number> {
+  const profile = readProfile(options.profilePath);
+  const seeded = Object.values(seededUsers).find((user) => user.username === options.username);
+  const password =
+    process.env['SANDBOX_PASSWORD'] ?? (seeded && 'password' in seeded ? seeded.password : undefined);
+  if (password === undefined) {
+    throw new Error(
+      `No password for ${options.username}: put it in the SANDBOX_PASSWORD environment variable.`,
+    );
+  }
+  const issued = await requestClaimAsInstaller({ profile, username: options.username, password });
+  const files = writeClaimFiles(issued, profile, options.out);
+  const seconds = Math.round((issued.expiration.getTime() - Date.now()) / 1000);
+  console.log(
+    [
+      `Claim ${issued.certificateId.slice(0, 12)}… for template ${profile.iot.templateName}, valid ${seconds} s (until ${issued.expiration.toISOString()}).`,
+      `  certificate  ${files.certificate}`,
+      `  private key  ${files.privateKey}`,
+      ...(files.caCertificate ? [`  CA to trust  ${files.caCertificate}`] : []),
+      `  broker       ${profile.iot.dataEndpoint} (mutual TLS, MQTT 3.1.1 or 5)`,
+      `  RegisterThing parameters: {"SerialNumber": "<serial>", "Model": "<optional>"}`,
+    ].join('\n'),
+  );
+  return 0;
+}
+
+function readProfile(path: string): StationProfile {
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(
+      `Cannot read the station profile ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ` +
+        'start the sandbox first or pass --profile.',
+      { cause: error },
+    );
+  }
+  const parsed = parseStationProfile(document);
+  if (!parsed.ok) throw new Error(`${path} is not a station profile: ${parsed.problem}`);
+  return parsed.profile;
 }
 
 function summary(sandbox: RunningSandbox): string {

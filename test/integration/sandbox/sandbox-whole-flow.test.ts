@@ -8,11 +8,12 @@ import {
 import { Amplify } from 'aws-amplify';
 import { confirmSignIn, fetchAuthSession, signIn, signOut } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../../sandbox/cognito/totp.js';
+import { requestClaimAsInstaller, writeClaimFiles } from '../../../sandbox/orchestrator/installer-claim.js';
 import { resetDataDir } from '../../../sandbox/orchestrator/sandbox-data-dir.js';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/orchestrator/start-sandbox.js';
 import {
@@ -225,6 +226,22 @@ describe('the other seeded users', () => {
       new CreateProvisioningClaimCommand({ templateName: sandbox.profile.iot.templateName }),
     );
     expect(claim.certificatePem).toContain('BEGIN CERTIFICATE');
+  });
+});
+
+describe('claim for firmware authors (sandbox-cli claim)', () => {
+  it('signs in with the SDK clients from the profile alone and writes certificate, private key and CA', async () => {
+    const { profile, users } = sandbox;
+    const claim = await requestClaimAsInstaller({ profile, ...users.installer });
+    expect(sandbox.registry.getClaim(claim.certificateId)?.templateName).toBe(profile.iot.templateName);
+    const out = join(dataDir, '..', 'claim');
+    const files = writeClaimFiles(claim, profile, out);
+    expect(readFileSync(files.certificate, 'utf8')).toBe(claim.certificatePem);
+    expect(statSync(files.privateKey).mode & 0o777).toBe(0o600);
+    expect(readFileSync(files.caCertificate ?? '', 'utf8')).toBe(profile.iot.caCertificatePem);
+    await expect(requestClaimAsInstaller({ profile, ...users.visitor })).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
   });
 });
 
