@@ -364,9 +364,14 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
         }
         const chunk = inFlight.get(event.seq);
         if (!chunk) continue;
-        inFlight.delete(event.seq);
-        this.pending.delete(event.seq);
-        inFlightBytes -= chunk.wire;
+        // The device handles frames in order: an answer to this chunk means every chunk sent before
+        // it has left its buffer too, even if that chunk's own answer was lost.
+        for (const [seq, earlier] of inFlight) {
+          inFlight.delete(seq);
+          this.pending.delete(seq);
+          inFlightBytes -= earlier.wire;
+          if (seq === event.seq) break;
+        }
         if (event.frame.type === MessageType.Nak) throw this.rejectedBy(event.frame, 'accept the claim');
         if (event.frame.type !== MessageType.Ack) throw this.unexpected(event.frame, 'ACK');
         const ackHeld = this.heldFromAck(event.frame, 'CLAIM_CHUNK');
