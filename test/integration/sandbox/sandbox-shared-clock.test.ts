@@ -1,0 +1,84 @@
+import { CreateProvisioningClaimCommand, DescribeEndpointCommand, IoTClient } from '@aws-sdk/client-iot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../sandbox/clock.js';
+import { startSandbox, type RunningSandbox } from '../../../sandbox/orchestrator/start-sandbox.js';
+import { connectDevice, parseDataEndpoint } from './device-sdk-provisioner.js';
+
+/**
+ * A memory-only sandbox on an injected clock: the control plane that issues a claim and the broker
+ * that checks it read the same time, so moving the clock past the claim's expiry locks it out.
+ */
+
+const clock = new ManualClock(Date.now());
+let sandbox: RunningSandbox;
+let iot: IoTClient;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({
+    clock,
+    claimValiditySeconds: 60,
+    region: 'eu-central-1',
+    log: (line) => logs.push(line),
+  });
+  const credentials = sandbox.credentials.issue({
+    roleArn: sandbox.arns.installerRole,
+    identityId: 'eu-central-1:00000000-0000-4000-8000-000000000001',
+    lifetimeSeconds: 3600,
+  });
+  iot = new IoTClient({
+    region: sandbox.profile.region,
+    endpoint: sandbox.profile.iot.controlPlaneEndpoint ?? '',
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+    },
+    maxAttempts: 1,
+  });
+});
+
+afterAll(async () => {
+  iot.destroy();
+  await sandbox.stop();
+});
+
+describe('startSandbox with an injected clock, in memory', () => {
+  it('has no data dir, its region in every id, and DescribeEndpoint names the broker', async () => {
+    expect(sandbox.dataPaths).toBeUndefined();
+    expect(sandbox.profilePaths).toEqual([]);
+    expect(sandbox.profile.cognito.userPoolId).toMatch(/^eu-central-1_/);
+    const { endpointAddress } = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
+    expect(endpointAddress).toBe(sandbox.profile.iot.dataEndpoint);
+  });
+
+  it('expires claims on the shared clock: usable before, refused by the broker after', async () => {
+    const claim = await iot.send(
+      new CreateProvisioningClaimCommand({ templateName: sandbox.profile.iot.templateName }),
+    );
+    expect(claim.expiration?.getTime()).toBe(Math.floor((clock.now() + 60_000) / 1000) * 1000);
+    const endpoint = parseDataEndpoint(
+      sandbox.profile.iot.dataEndpoint,
+      sandbox.profile.iot.caCertificatePem ?? '',
+    );
+    const credentials = {
+      certificatePem: claim.certificatePem ?? '',
+      privateKeyPem: claim.keyPair?.PrivateKey ?? '',
+    };
+    const early = await connectDevice('mqtt311', endpoint, credentials, 'claim-early');
+    await early.close();
+
+    clock.advance(61_000);
+    await expect(connectDevice('mqtt311', endpoint, credentials, 'claim-late')).rejects.toThrow();
+    expect(logs.filter((line) => line.startsWith('mqtt: connection refused'))).toEqual([
+      expect.stringMatching(/claim certificate [0-9a-f]{12}… expired at/),
+    ]);
+    // Control-plane requests are logged by operation and role, never with certificates or keys.
+    expect(logs).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^iot: CreateProvisioningClaim as StationInstaller → 200/),
+      ]),
+    );
+    expect(logs.join('\n')).not.toMatch(/BEGIN|PRIVATE/);
+  });
+});
