@@ -250,11 +250,13 @@ describe('persistence', () => {
     const things = sandbox.registry.listThings().map((thing) => thing.thingName);
     expect(things).toHaveLength(2);
     const caPem = sandbox.ca.caCertificatePem;
+    const signingKeys = sandbox.userPool.jwks();
     await sandbox.stop();
 
     sandbox = await startSandbox({ dataDir });
     expect(sandbox.seeded).toEqual([]);
     expect(sandbox.ca.caCertificatePem).toBe(caPem);
+    expect(sandbox.userPool.jwks()).toEqual(signingKeys);
     expect(sandbox.registry.listThings().map((thing) => thing.thingName)).toEqual(things);
     expect(sandbox.userPool.describeUser('installer')?.groups).toEqual(['installers']);
     // The restarted sandbox still serves the whole flow to a client configured from its new profile.
@@ -270,6 +272,7 @@ describe('persistence', () => {
     sandbox = await startSandbox({ dataDir });
     expect(sandbox.registry.listThings()).toEqual([]);
     expect(sandbox.ca.caCertificatePem).not.toBe(caPem);
+    expect(sandbox.userPool.jwks()).not.toEqual(signingKeys);
     expect(sandbox.seeded).toContain('template TrustedUserProvisioningTemplate');
   });
 });
