@@ -1,0 +1,79 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseStationProfile } from '../../../src/shared/station-profile-schema.js';
+
+/** The CLI as `npm run sandbox` runs it: a separate process, stopped with SIGTERM. */
+
+const scratch = mkdtempSync(join(tmpdir(), 'sandbox-cli-'));
+const dataDir = join(scratch, 'data');
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function cli(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', 'sandbox/sandbox-cli.ts', ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
+}
+
+function finished(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; output: string }> {
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
+}
+
+describe('sandbox-cli', () => {
+  it('starts, prints endpoints, users and the profile path, stops on SIGTERM, then reset wipes the data dir', async () => {
+    const profileOut = join(scratch, 'profile.json');
+    const child = cli([
+      'start',
+      '--data-dir',
+      dataDir,
+      '--port-base',
+      '0',
+      '--profile-out',
+      profileOut,
+      '--quiet',
+    ]);
+    const result = finished(child);
+    let printed = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start within 20 s: ${printed}`)), 20_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        printed += chunk.toString();
+        if (printed.includes('Press Ctrl+C to stop.')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(printed).toMatch(/IoT MQTT broker \(mutual TLS\)\s+127\.0\.0\.1:\d+/);
+    expect(printed).toContain('installer      Installer-Passw0rd!');
+    expect(printed).toContain('TOTP secret SANDBOXMFAINSTALLERTOTPSECRETAAA');
+    expect(printed).toContain(profileOut);
+    const profile = parseStationProfile(JSON.parse(readFileSync(profileOut, 'utf8')));
+    expect(profile.ok).toBe(true);
+    expect(readFileSync(join(dataDir, 'station-profile.json'), 'utf8')).toBe(
+      readFileSync(profileOut, 'utf8'),
+    );
+
+    child.kill('SIGTERM');
+    const { code, output } = await result;
+    expect(code).toBe(0);
+    expect(output).toContain('Sandbox stopped');
+    expect(existsSync(join(dataDir, 'sandbox.lock'))).toBe(false);
+
+    const reset = await finished(cli(['reset', '--data-dir', dataDir]));
+    expect(reset).toEqual({ code: 0, output: `Removed ${dataDir}.\n` });
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('explains a bad option and exits non-zero', async () => {
+    const { code, output } = await finished(cli(['start', '--port-base', '80', '--data-dir', dataDir]));
+    expect(code).toBe(1);
+    expect(output).toContain('--port-base must be 0 or 1024-65533');
+  });
+});
