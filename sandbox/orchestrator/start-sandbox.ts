@@ -126,7 +126,7 @@ const optionsSchema = z.object({
     .optional(),
   region: z
     .string()
-    .regex(/^[a-z]{2}-[a-z]+-\d$/, 'region must look like eu-west-1')
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like eu-west-1')
     .optional(),
   accountId: z
     .string()
