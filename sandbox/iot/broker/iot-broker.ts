@@ -19,7 +19,7 @@ import {
 } from '../fleet-provisioning/provisioning-topics.js';
 import { ClientSession } from './client-session.js';
 import { ConnectionAuthorizer, type ConnectionPrincipal } from './connection-authorizer.js';
-import { MqttConnection } from './mqtt-connection.js';
+import { MAX_PACKET_BYTES, MqttConnection } from './mqtt-connection.js';
 import { isSharedSubscription, topicFilterProblem, topicNameProblem } from './mqtt-topic.js';
 import { KeyedRateLimiter } from './rate-limiter.js';
 
@@ -212,6 +212,7 @@ export class IotBroker {
         clearTimeout(connectTimer);
         this.connections.delete(connection);
         if (session) this.endSession(session, reason);
+        else this.log(`connection closed before a session began: ${reason}`);
       },
     });
     this.connections.add(connection);
@@ -289,7 +290,7 @@ export class IotBroker {
         properties: {
           maximumQoS: 1,
           retainAvailable: false,
-          maximumPacketSize: MAX_PAYLOAD_BYTES + 16 * 1024,
+          maximumPacketSize: MAX_PACKET_BYTES,
           wildcardSubscriptionAvailable: true,
           subscriptionIdentifiersAvailable: false,
           sharedSubscriptionAvailable: false,
@@ -433,6 +434,9 @@ export class IotBroker {
   private handleSubscribe(session: ClientSession, packet: ISubscribePacket): void {
     const { connection } = session;
     const v5 = connection.protocolVersion === 5;
+    if (packet.subscriptions.length === 0) {
+      return connection.close('SUBSCRIBE without topic filters', Reason.protocolError);
+    }
     const granted: number[] = [];
     const accepted: { filter: string; qos: 0 | 1; noLocal: boolean }[] = [];
     for (const subscription of packet.subscriptions) {
@@ -487,6 +491,9 @@ export class IotBroker {
   }
 
   private handleUnsubscribe(session: ClientSession, packet: IUnsubscribePacket): void {
+    if (packet.unsubscriptions.length === 0) {
+      return session.connection.close('UNSUBSCRIBE without topic filters', Reason.protocolError);
+    }
     const codes = packet.unsubscriptions.map((filter) =>
       session.unsubscribe(filter) ? Reason.success : Reason.noSubscriptionExisted,
     );

@@ -9,6 +9,9 @@ import mqttPacket, { type Packet } from 'mqtt-packet';
 
 export type ProtocolVersion = 4 | 5;
 
+/** Largest MQTT packet accepted: AWS's 128 KiB payload plus room for topic and properties. */
+export const MAX_PACKET_BYTES = 128 * 1024 + 16 * 1024;
+
 export interface MqttConnectionHandlers {
   onPacket(packet: Packet): void;
   /** Called exactly once, after the socket is gone. */
@@ -21,6 +24,8 @@ export class MqttConnection {
   private keepAliveMs = 0;
   private closed = false;
   private closeReason = 'socket closed by the client';
+  /** Bytes received since the last complete packet: bounds what the parser may buffer. */
+  private pendingBytes = 0;
 
   constructor(
     private readonly socket: Duplex,
@@ -29,6 +34,7 @@ export class MqttConnection {
     const parser = mqttPacket.parser();
     parser.on('packet', (packet: Packet) => {
       if (this.closed) return;
+      this.pendingBytes = 0;
       this.touch();
       try {
         handlers.onPacket(packet);
@@ -38,7 +44,12 @@ export class MqttConnection {
     });
     parser.on('error', (error: Error) => this.close(`malformed MQTT packet: ${error.message}`, 0x81));
     socket.on('data', (chunk: Buffer) => {
-      if (!this.closed) parser.parse(chunk);
+      if (this.closed) return;
+      this.pendingBytes += chunk.length;
+      parser.parse(chunk);
+      if (this.pendingBytes > MAX_PACKET_BYTES) {
+        this.close(`packet larger than ${MAX_PACKET_BYTES} bytes`, 0x95);
+      }
     });
     socket.on('error', (error: Error) => {
       this.closeReason = `socket error: ${error.message}`;
@@ -52,7 +63,18 @@ export class MqttConnection {
 
   send(packet: Packet): void {
     if (this.closed) return;
-    this.socket.write(mqttPacket.generate(packet, { protocolVersion: this.protocolVersion }));
+    let bytes: Buffer;
+    try {
+      bytes = mqttPacket.generate(packet, { protocolVersion: this.protocolVersion });
+    } catch (error) {
+      // A packet the broker cannot encode is a broker defect; drop this client, never the process.
+      this.closed = true;
+      this.closeReason = `internal error encoding ${packet.cmd}: ${(error as Error).message}`;
+      this.clearKeepAlive();
+      this.socket.destroy();
+      return;
+    }
+    this.socket.write(bytes);
   }
 
   /** Starts the keep-alive watch; 0 disables it, as MQTT allows. */

@@ -336,6 +336,55 @@ describe('AWS IoT limits and options', () => {
   });
 });
 
+describe('protocol hygiene', () => {
+  it('closes a TLS connection that sends no CONNECT in time', async () => {
+    const strict = await startSandbox({ connectTimeoutMs: 300 });
+    try {
+      const claim = await strict.makeClaim();
+      const socket = tlsConnect({
+        host: '127.0.0.1',
+        port: strict.port,
+        ca: strict.ca.caCertificatePem,
+        cert: claim.certificatePem,
+        key: claim.privateKeyPem,
+      });
+      socket.on('error', () => undefined);
+      const started = Date.now();
+      await new Promise((resolve) => socket.once('close', resolve));
+      expect(Date.now() - started).toBeLessThan(2000);
+      await expect.poll(() => strict.logs.some((line) => line.includes('no CONNECT within'))).toBe(true);
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('closes on malformed, empty and oversized packets', async () => {
+    const device = await registerDevice(sandbox, 'hygiene-device');
+    const cases = [
+      ['reserved packet type 0', Buffer.from([0x00, 0x00]), 'malformed MQTT packet'],
+      ['SUBSCRIBE without filters', Buffer.from([0x82, 0x02, 0x00, 0x01]), 'SUBSCRIBE without topic filters'],
+      // A PUBLISH announcing 196 KiB: refused once the bytes pass the limit, before it is complete.
+      [
+        'oversized',
+        Buffer.concat([Buffer.from([0x30, 0x80, 0x80, 0x0c]), Buffer.alloc(150 * 1024)]),
+        'packet larger than',
+      ],
+    ] as const;
+    for (const [, bytes, logged] of cases) {
+      const raw = await rawConnect(sandbox, device, {
+        clientId: 'hygiene-device',
+        protocolVersion: 4,
+        keepalive: 60,
+      });
+      const gone = new Promise((resolve) => raw.socket.once('close', resolve));
+      raw.socket.write(bytes);
+      await gone;
+      await expect.poll(() => sandbox.logs.some((line) => line.includes(logged))).toBe(true);
+      await wait(1100); // CONNECT rate: 1 per second per client id
+    }
+  });
+});
+
 describe('by-claim style policies (pitfall: subscribes fail with specific ARNs, work with *)', () => {
   beforeAll(() => {
     const createTopics = [
