@@ -211,8 +211,14 @@ export class IotBroker {
       onClose: (reason) => {
         clearTimeout(connectTimer);
         this.connections.delete(connection);
-        if (session) this.endSession(session, reason);
-        else this.log(`connection closed before a session began: ${reason}`);
+        try {
+          if (session) this.endSession(session, reason);
+          else this.log(`connection closed before a session began: ${reason}`);
+        } catch (error) {
+          this.log(
+            `cleanup after ${session?.clientId ?? 'a connection'} failed: ${(error as Error).message}`,
+          );
+        }
       },
     });
     this.connections.add(connection);

@@ -218,6 +218,20 @@ describe('PUBLISH and delivery', () => {
     }
   });
 
+  it('UNSUBSCRIBE works for MQTT 3.1.1 clients too', async () => {
+    const device = await registerDevice(sandbox, 'unsub-311');
+    const client = await connectMqtt(sandbox, device, { clientId: 'unsub-311' });
+    try {
+      await client.subscribeAsync('devices/unsub-311/a', { qos: 1 });
+      await client.unsubscribeAsync('devices/unsub-311/a');
+      const after = nextMessage(client, 'devices/unsub-311/a', 400);
+      await client.publishAsync('devices/unsub-311/a', 'x', { qos: 1 });
+      expect(await after).toBeUndefined();
+    } finally {
+      await endQuietly(client);
+    }
+  });
+
   it('publishes the will of a client that vanishes, not of one that says DISCONNECT', async () => {
     const listener = await registerDevice(sandbox, 'will-listener', ['AllowEverything']);
     const listenerClient = await connectMqtt(sandbox, listener, { clientId: 'will-listener' });
