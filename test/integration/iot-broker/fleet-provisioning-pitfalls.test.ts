@@ -228,6 +228,17 @@ describe('TLS', () => {
     await expect.poll(() => sandbox.logs.some((line) => line.startsWith('TLS handshake refused'))).toBe(true);
   });
 
+  it('a device that trusts another root than the broker’s (non-ATS root) refuses the broker', async () => {
+    const { CertificateAuthority } = await import('../../../sandbox/iot/certificate-authority.js');
+    const otherRoot = await CertificateAuthority.create({ clock: { now: () => Date.now() } });
+    const claim = await sandbox.makeClaim();
+    const attempt = await connectOutcome(sandbox, claim, {
+      clientId: nextClientId(),
+      ca: otherRoot.caCertificatePem,
+    });
+    expect(attempt).toMatchObject({ outcome: 'error', detail: expect.stringMatching(/certificate/i) });
+  });
+
   it('refuses a client without a certificate', async () => {
     const attempt = await connectOutcome(sandbox, {}, { clientId: nextClientId() });
     expect(attempt.outcome).not.toBe('connected');
