@@ -22,6 +22,7 @@ export default tseslint.config(
       'test-results/**',
       'playwright-report/**',
       '.sandbox-data/**',
+      '.sandbox-devices/**',
     ],
   },
   js.configs.recommended,

@@ -1,29 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import { parseStationProfile, type StationProfile } from '../../shared/station-profile-schema.js';
 import type { StationProfileView } from '../../shared/view-models.js';
 import { StationError } from './station-error.js';
 
 /**
  * The station profile names the AWS side the station talks to: the embedded sandbox by default,
- * or a real account from a profile file. Only its operator-facing summary is read here; the
- * endpoints and ids are read by the services that use them.
+ * or a profile file (one written by `npm run sandbox`, or one for a real account). The file is
+ * validated whole by the shared schema; the renderer only ever learns its summary.
  */
-const profileFileSchema = z
-  .object({
-    name: z.string().min(1).max(120),
-    kind: z.enum(['sandbox', 'aws']),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like eu-west-1'),
-  })
-  .loose();
-
 export const embeddedSandboxProfile: StationProfileView = {
   name: 'Sandbox (embedded)',
   kind: 'sandbox',
   region: 'us-east-1',
 };
 
-export async function loadProfileView(path: string | undefined): Promise<StationProfileView> {
-  if (!path) return embeddedSandboxProfile;
+export async function loadProfileFile(path: string): Promise<StationProfile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -40,12 +31,19 @@ export async function loadProfileView(path: string | undefined): Promise<Station
       `The station profile ${path} is not valid JSON. Fix the file or pick another profile.`,
     );
   }
-  const parsed = profileFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  const parsed = parseStationProfile(json);
+  if (!parsed.ok) {
     throw new StationError(
-      `The station profile ${path} is incomplete: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown problem'}.`,
+      `The station profile ${path} is not usable: ${parsed.problem}. Fix the file or pick another profile.`,
     );
   }
-  return { name: parsed.data.name, kind: parsed.data.kind, region: parsed.data.region };
+  return parsed.profile;
+}
+
+export function profileView(profile: StationProfile): StationProfileView {
+  return { name: profile.name, kind: profile.kind, region: profile.region };
+}
+
+export async function loadProfileView(path: string | undefined): Promise<StationProfileView> {
+  return path ? profileView(await loadProfileFile(path)) : embeddedSandboxProfile;
 }
