@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { embeddedSandboxProfile } from '../../src/main/core/station-profile.js';
-import { startHarness } from './harness-server.js';
+import { loadProfileView } from '../../src/main/core/station-profile.js';
+import { startHarness, type RunningHarness } from './harness-server.js';
 
 /**
  * `npm run harness`: the station UI in a browser on a loopback URL with a random token, wired to
@@ -15,20 +15,28 @@ const { values } = parseArgs({
     ports: { type: 'string', multiple: true, default: [] },
     'data-dir': { type: 'string' },
     'poll-ms': { type: 'string', default: '1000' },
+    profile: { type: 'string', default: process.env.STATION_PROFILE },
     json: { type: 'boolean', default: false },
   },
 });
 
 const dataDirectory = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'station-harness-'));
-const harness = await startHarness({
-  port: Number(values.port),
-  core: {
-    profile: embeddedSandboxProfile,
-    dataDirectory,
-    extraPortPatterns: values.ports,
-    pollIntervalMs: Number(values['poll-ms']),
-  },
-});
+let harness: RunningHarness;
+try {
+  harness = await startHarness({
+    port: Number(values.port),
+    core: {
+      profile: await loadProfileView(values.profile),
+      dataDirectory,
+      extraPortPatterns: values.ports,
+      pollIntervalMs: Number(values['poll-ms']),
+    },
+  });
+} catch (error) {
+  // A bad profile or an unbuilt renderer is the operator's to fix: say what, without a stack trace.
+  console.error(`harness: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 
 if (values.json) {
   console.log(JSON.stringify({ url: harness.url, dataDirectory }));
