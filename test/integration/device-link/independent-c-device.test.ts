@@ -1,0 +1,246 @@
+/**
+ * Can a device be written from docs/device-protocol.md ALONE? test/fixtures/independent-device/device.c
+ * is a C99 device (static buffers, a 256-byte receive buffer that drops bytes when full) written only
+ * from that document. Here the station's real DeviceLink drives it over a socat pseudo-terminal pair.
+ *
+ * Honest limit: the C device does NOT run Fleet Provisioning over MQTT. After PROVISION it walks the
+ * PROGRESS stages on a timer and reports a STAND-IN result derived from its serial number
+ * (fingerprint = SHA-256 of a fixed text naming the serial; certificate id = its hex; thing name
+ * `standin-<serial>`). What is proved is the serial protocol, not the AWS step.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeviceLink, EncodedClaim } from '../../../src/main/core/device-link/index.js';
+import type { DeviceClaim, LinkResult, ProgressUpdate } from '../../../src/main/core/device-link/index.js';
+import { openPseudoTerminalPair, type PseudoTerminalPair } from '../../support/pseudo-terminal.js';
+
+const source = fileURLToPath(new URL('../../fixtures/independent-device/device.c', import.meta.url));
+const hasCc = spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0;
+const hasSocat = spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+const skipReason = !hasCc ? 'no C compiler (`cc`) on PATH' : !hasSocat ? 'socat is not installed' : '';
+if (skipReason) console.log(`independent C device test skipped: ${skipReason}`);
+
+const SERIAL = 'IND-C-0001';
+const BOOT_ID = 0x1234abcd;
+const STAGE_MS = 60;
+
+/** What the C device reports instead of running MQTT (see device.c): a stand-in, not an AWS answer. */
+const standInFingerprint = createHash('sha256')
+  .update(`STAND-IN certificate (no MQTT was run) for ${SERIAL}`)
+  .digest('hex');
+
+function pem(label: string, bodyBytes: number): string {
+  const base64 = randomBytes(bodyBytes).toString('base64');
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+/** A ~3 KB claim, shaped like a real one (the device never parses the PEM bodies). */
+function makeClaim(templateName = 'BenchTemplate', expiresAt = Date.now() + 5 * 60_000): EncodedClaim {
+  const claim: DeviceClaim = {
+    certificatePem: pem('CERTIFICATE', 660),
+    privateKeyPem: pem('RSA PRIVATE KEY', 880),
+    rootCaPem: pem('CERTIFICATE', 640),
+    endpoint: { host: 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com', port: 8883 },
+    templateName,
+    templateParameters: { SerialNumber: SERIAL, Model: 'INDEP-C-1' },
+    expiresAt,
+  };
+  return EncodedClaim.encode(claim);
+}
+
+function unwrap<T>(result: LinkResult<T>): T {
+  if (!result.ok) throw new Error(`expected success, got ${result.failure.kind}: ${result.failure.message}`);
+  return result.value;
+}
+
+function failureOf<T>(result: LinkResult<T>): Extract<LinkResult<T>, { ok: false }>['failure'] {
+  if (result.ok) throw new Error('expected a failure, got success');
+  return result.failure;
+}
+
+describe.skipIf(skipReason !== '')('a device written in C from docs/device-protocol.md alone', () => {
+  let dir = '';
+  let binary = '';
+  let pair: PseudoTerminalPair | undefined;
+  let device: ChildProcess | undefined;
+  let link: DeviceLink | undefined;
+  const logLines: string[] = [];
+  const progress: ProgressUpdate[] = [];
+  let deviceStderr = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'independent-device-'));
+    binary = join(dir, 'device');
+    const build = spawnSync(
+      'cc',
+      ['-std=c99', '-Wall', '-Wextra', '-pedantic', '-Werror', '-O2', '-o', binary, source],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (build.status !== 0) throw new Error(`cc failed:\n${build.stderr}`);
+    pair = await openPseudoTerminalPair(join(dir, 'station'), join(dir, 'device-end'));
+  });
+
+  afterAll(async () => {
+    await link?.close();
+    if (device && device.exitCode === null) device.kill('SIGTERM');
+    await pair?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reproduces the CRC check value, the COBS examples and every example frame of section 10', () => {
+    const run = spawnSync(binary, ['--selftest'], { encoding: 'utf8' });
+    expect(run.stdout).not.toMatch(/^FAIL /m);
+    expect(run.stdout).toContain('selftest passed');
+    expect(run.status).toBe(0);
+  });
+
+  it('boots with a log banner and an unsolicited HELLO, and answers HELLO_REQUEST with its fields', async () => {
+    const opened = await DeviceLink.open(pair!.stationPath, { baudRate: 115200 });
+    link = unwrap(opened);
+    link.on('log', (line) => logLines.push(line));
+    link.on('progress', (update) => progress.push(update));
+    const booted = new Promise<number>((resolve) => link!.once('rebooted', (hello) => resolve(hello.bootId)));
+
+    device = spawn(
+      binary,
+      [pair!.devicePath, '--serial', SERIAL, '--boot-id', String(BOOT_ID), '--stage-ms', String(STAGE_MS)],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    device.stderr?.on('data', (chunk: Buffer) => (deviceStderr += chunk.toString()));
+    expect(await booted).toBe(BOOT_ID);
+
+    const hello = unwrap(await link.hello());
+    expect(hello).toMatchObject({
+      protocolVersion: 1,
+      serialNumber: SERIAL,
+      model: 'INDEP-C-1',
+      hardwareRevision: 'A',
+      firmwareVersion: '0.1.0-indep',
+      rxBuffer: 256,
+      maxClaim: 8192,
+      state: 'idle',
+      boot: false,
+      bootId: BOOT_ID,
+    });
+    expect([...hello.modes].sort()).toEqual(['csr', 'keys']);
+    expect(hello.identity).toBeUndefined();
+    expect(hello.heldClaim).toBeUndefined();
+    expect(logLines.some((line) => line.includes('written from docs/device-protocol.md alone'))).toBe(true);
+    expect(deviceStderr).toBe('');
+  });
+
+  it('refuses PROVISION without a claim (NAK NO_CLAIM → rejected)', async () => {
+    const failure = failureOf(await link!.startProvisioning({ mode: 'csr' }));
+    expect(failure).toMatchObject({ kind: 'rejected', code: 0x0104 });
+  });
+
+  it('takes a ~3 KB claim in chunks through its 256-byte buffer and reports it complete', async () => {
+    const claim = makeClaim();
+    expect(claim.length).toBeGreaterThan(2900);
+    const delivery = unwrap(await link!.deliverClaim(claim));
+    expect(delivery).toMatchObject({ claimId: claim.claimId, totalBytes: claim.length, resumedFrom: 0 });
+    const hello = unwrap(await link!.hello());
+    expect(hello.state).toBe('claim-ready');
+    expect(hello.heldClaim).toEqual({ claimId: claim.claimId, bytes: claim.length, total: claim.length });
+    // Nothing was dropped by the device's full buffer or mangled on the way back.
+    expect(link!.stats.corruptFrames).toBe(0);
+    expect(link!.stats.retransmittedChunks).toBe(0);
+    claim.wipe();
+  });
+
+  it('provisions (STAND-IN for the MQTT step: result derived from the serial) with PROGRESS 1…11', async () => {
+    progress.length = 0;
+    const result = unwrap(await link!.startProvisioning({ mode: 'csr' }));
+    expect(result.thingName).toBe(`standin-${SERIAL}`);
+    expect(result.certificateId).toBe(standInFingerprint);
+    expect(result.fingerprint.replace(/[^0-9a-f]/gi, '').toLowerCase()).toBe(standInFingerprint);
+    expect(progress.map((update) => update.stage)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+
+    const hello = unwrap(await link!.hello());
+    expect(hello.state).toBe('idle');
+    expect(hello.heldClaim).toBeUndefined(); // wiped after use
+    expect(hello.identity).toEqual({ thingName: `standin-${SERIAL}`, certificateId: standInFingerprint });
+  });
+
+  it('needs ReplaceIdentity once provisioned (NAK IDENTITY_PRESENT), and WIPE_CLAIM drops the claim', async () => {
+    unwrap(await link!.deliverClaim(makeClaim()));
+    expect(failureOf(await link!.startProvisioning({ mode: 'keys' }))).toMatchObject({
+      kind: 'rejected',
+      code: 0x010b, // IDENTITY_PRESENT
+    });
+    unwrap(await link!.wipeClaim());
+    expect(unwrap(await link!.hello()).heldClaim).toBeUndefined();
+    expect(failureOf(await link!.startProvisioning({ mode: 'keys', replaceIdentity: true }))).toMatchObject({
+      kind: 'rejected',
+      code: 0x0104, // NO_CLAIM
+    });
+  });
+
+  it('stops provisioning on ABORT: the operation ends aborted and the claim is gone', async () => {
+    unwrap(await link!.deliverClaim(makeClaim()));
+    progress.length = 0;
+    const firstProgress = new Promise<void>((resolve) => link!.once('progress', () => resolve()));
+    const provisioning = link!.startProvisioning({ mode: 'keys', replaceIdentity: true });
+    await firstProgress;
+    unwrap(await link!.abort());
+    expect(failureOf(await provisioning).kind).toBe('aborted');
+    expect(progress.length).toBeLessThan(10);
+    const hello = unwrap(await link!.hello());
+    expect(hello.state).toBe('idle');
+    expect(hello.heldClaim).toBeUndefined();
+  });
+
+  it('reports a FAILURE with AWS fields (stand-in RegisterThing rejection) as provisioning-failed', async () => {
+    unwrap(await link!.deliverClaim(makeClaim('standin-reject-register')));
+    const failure = failureOf(await link!.startProvisioning({ mode: 'csr', replaceIdentity: true }));
+    expect(failure).toMatchObject({
+      kind: 'provisioning-failed',
+      failure: {
+        code: 0x0204,
+        stage: 7,
+        aws: { statusCode: 400, errorCode: 'InvalidCertificateOwnershipToken' },
+      },
+    });
+    expect(unwrap(await link!.hello()).heldClaim).toBeUndefined();
+  });
+
+  it('wipes an already-expired claim as soon as it is complete (5.3), so PROVISION finds NO_CLAIM', async () => {
+    // Section 5.3 makes the device wipe a claim "as soon as" it expired; section 4.5's CLAIM_EXPIRED
+    // is then only reachable in the instant between expiry and that wipe. This device wipes at once.
+    unwrap(await link!.deliverClaim(makeClaim('BenchTemplate', Date.now() - 1000)));
+    expect(failureOf(await link!.startProvisioning({ mode: 'csr', replaceIdentity: true }))).toMatchObject({
+      kind: 'rejected',
+      code: 0x0104, // NO_CLAIM
+    });
+    expect(unwrap(await link!.hello()).heldClaim).toBeUndefined();
+    expect(logLines.some((line) => line.includes('claim wiped (expired)'))).toBe(true);
+  });
+
+  it('erases its identity only for its own serial number (SERIAL_MISMATCH otherwise)', async () => {
+    expect(failureOf(await link!.resetIdentity('SOMEONE-ELSE'))).toMatchObject({
+      kind: 'rejected',
+      code: 0x010c, // SERIAL_MISMATCH
+    });
+    unwrap(await link!.resetIdentity(SERIAL));
+    expect(unwrap(await link!.hello()).identity).toBeUndefined();
+  });
+
+  it('kept claim material out of its log text and never rebooted or garbled a frame', () => {
+    const all = logLines.join('\n');
+    expect(all).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/);
+    // The device's 256-byte buffer never overflowed: the station kept its flow-control rules (3.3).
+    expect(all).not.toContain('rx overflow');
+    expect(link!.stats.corruptFrames).toBe(0);
+    expect(device!.exitCode).toBeNull();
+  });
+});
