@@ -2,7 +2,7 @@ import { CreateProvisioningClaimCommand, DescribeEndpointCommand, IoTClient } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../sandbox/clock.js';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/orchestrator/start-sandbox.js';
-import { connectDevice, parseDataEndpoint } from './device-sdk-provisioner.js';
+import { connectDevice, parseDataEndpoint } from '../../support/aws-device-sdk-client.js';
 
 /**
  * A memory-only sandbox on an injected clock: the control plane that issues a claim and the broker

@@ -27,7 +27,7 @@ import {
   provisionWithClaim,
   type Flow,
   type Protocol,
-} from './device-sdk-provisioner.js';
+} from '../../support/aws-device-sdk-client.js';
 
 /**
  * The whole trusted-user flow against `startSandbox`, with only official clients on the client side

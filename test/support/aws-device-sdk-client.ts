@@ -5,9 +5,11 @@ import { once } from 'node:events';
 import { iot, iotidentity, mqtt, mqtt5 } from 'aws-iot-device-sdk-v2';
 
 /**
- * A device as AWS's own device SDK (aws-iot-device-sdk-v2) makes one: connect with the claim,
- * run Fleet Provisioning through the SDK's iotidentity client (keys or CSR flow), reconnect with the
- * permanent certificate. Only what the station profile gives a device is used: endpoint and CA.
+ * A device as AWS's own device SDK (aws-iot-device-sdk-v2) makes one: connect with the claim over
+ * MQTT 5 or MQTT 3.1.1, run Fleet Provisioning through the SDK's iotidentity client (keys or CSR
+ * flow), reconnect with the permanent certificate. Only what a device is given is used: the broker's
+ * host, port and CA. Tests that check each step call the step functions; the others call
+ * provisionWithClaim.
  */
 
 export interface DeviceEndpoint {
@@ -27,6 +29,7 @@ export type Flow = 'keys' | 'csr';
 /** One SDK connection, either protocol, reduced to what the tests use. */
 export interface DeviceConnection {
   identity: iotidentity.IotIdentityClient;
+  /** Publishes and waits for the broker to acknowledge (QoS 1). */
   publish(topic: string, payload: string): Promise<void>;
   subscribe(topic: string, onMessage: (payload: string) => void): Promise<void>;
   close(): Promise<void>;
@@ -134,7 +137,10 @@ async function connectMqtt311(
   };
 }
 
-/** Subscribes to accepted and rejected (waiting for both SUBACKs), then publishes; resolves with the answer. */
+/**
+ * Subscribes to an accepted/rejected pair (waiting for both SUBACKs), then publishes; resolves with
+ * the answer or throws the rejection.
+ */
 function request<T>(
   subscribeAccepted: (
     handler: (error?: iotidentity.IotIdentityError, response?: T) => void,
@@ -161,8 +167,53 @@ function request<T>(
   });
 }
 
+/** CreateKeysAndCertificate: the broker makes the key pair and certificate. */
+export function createKeysAndCertificate(
+  identity: iotidentity.IotIdentityClient,
+): Promise<iotidentity.model.CreateKeysAndCertificateResponse> {
+  return request<iotidentity.model.CreateKeysAndCertificateResponse>(
+    (handler) => identity.subscribeToCreateKeysAndCertificateAccepted({}, mqtt.QoS.AtLeastOnce, handler),
+    (handler) => identity.subscribeToCreateKeysAndCertificateRejected({}, mqtt.QoS.AtLeastOnce, handler),
+    () => identity.publishCreateKeysAndCertificate({}, mqtt.QoS.AtLeastOnce),
+  );
+}
+
+/** CreateCertificateFromCsr: the device keeps its key and sends only the CSR. */
+export function createCertificateFromCsr(
+  identity: iotidentity.IotIdentityClient,
+  csrPem: string,
+): Promise<iotidentity.model.CreateCertificateFromCsrResponse> {
+  return request<iotidentity.model.CreateCertificateFromCsrResponse>(
+    (handler) => identity.subscribeToCreateCertificateFromCsrAccepted({}, mqtt.QoS.AtLeastOnce, handler),
+    (handler) => identity.subscribeToCreateCertificateFromCsrRejected({}, mqtt.QoS.AtLeastOnce, handler),
+    () =>
+      identity.publishCreateCertificateFromCsr({ certificateSigningRequest: csrPem }, mqtt.QoS.AtLeastOnce),
+  );
+}
+
+/** RegisterThing with the ownership token of a certificate just created. */
+export function registerThing(
+  identity: iotidentity.IotIdentityClient,
+  input: { templateName: string; certificateOwnershipToken: string; parameters: Record<string, string> },
+): Promise<iotidentity.model.RegisterThingResponse> {
+  const { templateName } = input;
+  return request<iotidentity.model.RegisterThingResponse>(
+    (handler) => identity.subscribeToRegisterThingAccepted({ templateName }, mqtt.QoS.AtLeastOnce, handler),
+    (handler) => identity.subscribeToRegisterThingRejected({ templateName }, mqtt.QoS.AtLeastOnce, handler),
+    () =>
+      identity.publishRegisterThing(
+        {
+          templateName,
+          certificateOwnershipToken: input.certificateOwnershipToken,
+          parameters: input.parameters,
+        },
+        mqtt.QoS.AtLeastOnce,
+      ),
+  );
+}
+
 /** An ECDSA P-256 key and a CSR for it, as firmware with a secure element would make. */
-async function newCsr(commonName: string): Promise<{ csrPem: string; privateKeyPem: string }> {
+export async function newCsr(commonName: string): Promise<{ csrPem: string; privateKeyPem: string }> {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, [
     'sign',
@@ -207,11 +258,7 @@ export async function provisionWithClaim(input: {
     let credentials: DeviceCredentials;
     let created: { certificateId?: string; certificateOwnershipToken?: string };
     if (input.flow === 'keys') {
-      const response = await request<iotidentity.model.CreateKeysAndCertificateResponse>(
-        (handler) => identity.subscribeToCreateKeysAndCertificateAccepted({}, mqtt.QoS.AtLeastOnce, handler),
-        (handler) => identity.subscribeToCreateKeysAndCertificateRejected({}, mqtt.QoS.AtLeastOnce, handler),
-        () => identity.publishCreateKeysAndCertificate({}, mqtt.QoS.AtLeastOnce),
-      );
+      const response = await createKeysAndCertificate(identity);
       credentials = {
         certificatePem: response.certificatePem ?? '',
         privateKeyPem: response.privateKey ?? '',
@@ -219,32 +266,15 @@ export async function provisionWithClaim(input: {
       created = response;
     } else {
       const { csrPem, privateKeyPem } = await newCsr(input.clientId);
-      const response = await request<iotidentity.model.CreateCertificateFromCsrResponse>(
-        (handler) => identity.subscribeToCreateCertificateFromCsrAccepted({}, mqtt.QoS.AtLeastOnce, handler),
-        (handler) => identity.subscribeToCreateCertificateFromCsrRejected({}, mqtt.QoS.AtLeastOnce, handler),
-        () =>
-          identity.publishCreateCertificateFromCsr(
-            { certificateSigningRequest: csrPem },
-            mqtt.QoS.AtLeastOnce,
-          ),
-      );
+      const response = await createCertificateFromCsr(identity, csrPem);
       credentials = { certificatePem: response.certificatePem ?? '', privateKeyPem };
       created = response;
     }
-    const templateName = input.templateName;
-    const registered = await request<iotidentity.model.RegisterThingResponse>(
-      (handler) => identity.subscribeToRegisterThingAccepted({ templateName }, mqtt.QoS.AtLeastOnce, handler),
-      (handler) => identity.subscribeToRegisterThingRejected({ templateName }, mqtt.QoS.AtLeastOnce, handler),
-      () =>
-        identity.publishRegisterThing(
-          {
-            templateName,
-            certificateOwnershipToken: created.certificateOwnershipToken ?? '',
-            parameters: input.parameters,
-          },
-          mqtt.QoS.AtLeastOnce,
-        ),
-    );
+    const registered = await registerThing(identity, {
+      templateName: input.templateName,
+      certificateOwnershipToken: created.certificateOwnershipToken ?? '',
+      parameters: input.parameters,
+    });
     return {
       thingName: registered.thingName ?? '',
       certificateId: created.certificateId ?? '',
