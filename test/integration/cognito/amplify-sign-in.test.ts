@@ -3,17 +3,16 @@ import {
   GetTokensFromRefreshTokenCommand,
   GetUserCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { Amplify } from 'aws-amplify';
 import { confirmSignIn, fetchAuthSession, signIn, signOut, updatePassword } from 'aws-amplify/auth';
-import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryKeyValueStorage, configureAmplifyInMemory } from '../../support/amplify-node.js';
 import {
   CLIENT_ID,
-  IDENTITY_POOL_ID,
   INSTALLER_ROLE,
-  MemoryKeyValueStorage,
   REGION,
   USER_POOL_ID,
+  amplifyCognitoConfig,
+  rejection,
   startCognitoSandbox,
   type CognitoSandbox,
 } from './cognito-sandbox-fixture.js';
@@ -21,32 +20,9 @@ import {
 let sandbox: CognitoSandbox;
 const storage = new MemoryKeyValueStorage();
 
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message } = error as Error;
-    return { name, message };
-  }
-  throw new Error('expected the call to fail');
-}
-
 beforeAll(async () => {
   sandbox = await startCognitoSandbox();
-  Amplify.configure({
-    Auth: {
-      Cognito: {
-        userPoolId: USER_POOL_ID,
-        userPoolClientId: CLIENT_ID,
-        identityPoolId: IDENTITY_POOL_ID,
-        userPoolEndpoint: sandbox.server.url,
-        identityPoolEndpoint: sandbox.server.url,
-        allowGuestAccess: false,
-      },
-    },
-  });
-  // Must come after Amplify.configure, which installs the default (browser) storage.
-  cognitoUserPoolsTokenProvider.setKeyValueStorage(storage);
+  configureAmplifyInMemory({ ...amplifyCognitoConfig(sandbox), allowGuestAccess: false }, storage);
   sandbox.userPool.createGroup({ groupName: 'installers', precedence: 1, roleArn: INSTALLER_ROLE });
   sandbox.userPool.createUser({
     username: 'ines',

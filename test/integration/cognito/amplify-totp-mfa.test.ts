@@ -1,15 +1,12 @@
-import { Amplify } from 'aws-amplify';
 import { confirmSignIn, fetchAuthSession, signIn, signOut } from 'aws-amplify/auth';
-import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../sandbox/clock.js';
 import { totpCode } from '../../../sandbox/cognito/totp.js';
+import { configureAmplifyInMemory } from '../../support/amplify-node.js';
 import {
-  CLIENT_ID,
-  IDENTITY_POOL_ID,
   INSTALLER_ROLE,
-  MemoryKeyValueStorage,
-  USER_POOL_ID,
+  amplifyCognitoConfig,
+  rejection,
   startCognitoSandbox,
   type CognitoSandbox,
 } from './cognito-sandbox-fixture.js';
@@ -18,16 +15,6 @@ import {
 const clock = new ManualClock(Date.now());
 const KNOWN_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 let sandbox: CognitoSandbox;
-
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message } = error as Error;
-    return { name, message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** The next unused TOTP time step, so a code is never one the pool has already accepted. */
 function nextCode(secret: string): string {
@@ -42,18 +29,7 @@ function otherThan(code: string): string {
 
 beforeAll(async () => {
   sandbox = await startCognitoSandbox({ clock, userPool: { mfaConfiguration: 'ON' } });
-  Amplify.configure({
-    Auth: {
-      Cognito: {
-        userPoolId: USER_POOL_ID,
-        userPoolClientId: CLIENT_ID,
-        identityPoolId: IDENTITY_POOL_ID,
-        userPoolEndpoint: sandbox.server.url,
-        identityPoolEndpoint: sandbox.server.url,
-      },
-    },
-  });
-  cognitoUserPoolsTokenProvider.setKeyValueStorage(new MemoryKeyValueStorage());
+  configureAmplifyInMemory(amplifyCognitoConfig(sandbox));
   sandbox.userPool.createGroup({ groupName: 'installers', precedence: 0, roleArn: INSTALLER_ROLE });
   sandbox.userPool.createUser({ username: 'mara', password: 'Installer#2026' });
   sandbox.userPool.addUserToGroup('mara', 'installers');

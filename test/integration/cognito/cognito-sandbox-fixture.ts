@@ -1,3 +1,8 @@
+import {
+  InitiateAuthCommand,
+  type CognitoIdentityProviderClient,
+  type InitiateAuthCommandOutput,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { systemClock, type Clock, type ManualClock } from '../../../sandbox/clock.js';
 import { TemporaryCredentialStore } from '../../../sandbox/iam/temporary-credential-store.js';
 import type { ServedRequest } from '../../../sandbox/cognito/aws-json-protocol.js';
@@ -7,6 +12,7 @@ import { listenOnLoopback, type LoopbackListener } from '../../../sandbox/cognit
 import type { RoleMapping } from '../../../sandbox/cognito/role-mapping.js';
 import { CognitoUserPool } from '../../../sandbox/cognito/user-pool.js';
 import type { CognitoUserPoolOptions } from '../../../sandbox/cognito/user-pool-options.js';
+import type { AmplifyCognitoConfig } from '../../support/amplify-node.js';
 
 export const REGION = 'eu-west-1';
 export const USER_POOL_ID = `${REGION}_SandboxPool1`;
@@ -88,22 +94,40 @@ export async function startCognitoSandbox(
   };
 }
 
-/** Amplify's KeyValueStorageInterface, in memory, so each test file starts signed out. */
-export class MemoryKeyValueStorage {
-  private readonly items = new Map<string, string>();
-  setItem(key: string, value: string): Promise<void> {
-    this.items.set(key, value);
-    return Promise.resolve();
+/** Amplify's Cognito settings for this sandbox: its pools, both served at its loopback URL. */
+export function amplifyCognitoConfig(sandbox: CognitoSandbox): AmplifyCognitoConfig {
+  return {
+    userPoolId: USER_POOL_ID,
+    userPoolClientId: CLIENT_ID,
+    identityPoolId: IDENTITY_POOL_ID,
+    userPoolEndpoint: sandbox.server.url,
+    identityPoolEndpoint: sandbox.server.url,
+  };
+}
+
+/** InitiateAuth with USER_PASSWORD_AUTH through the SDK client, as it answers (tokens or a challenge). */
+export function passwordAuth(
+  client: CognitoIdentityProviderClient,
+  username: string,
+  password: string,
+  clientId = CLIENT_ID,
+): Promise<InitiateAuthCommandOutput> {
+  return client.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: clientId,
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  );
+}
+
+/** The name and message of the error a call fails with; throws if it succeeds. */
+export async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const { name, message } = error as Error;
+    return { name, message };
   }
-  getItem(key: string): Promise<string | null> {
-    return Promise.resolve(this.items.get(key) ?? null);
-  }
-  removeItem(key: string): Promise<void> {
-    this.items.delete(key);
-    return Promise.resolve();
-  }
-  clear(): Promise<void> {
-    this.items.clear();
-    return Promise.resolve();
-  }
+  throw new Error('expected the call to fail');
 }

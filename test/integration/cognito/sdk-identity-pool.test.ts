@@ -3,10 +3,7 @@ import {
   GetCredentialsForIdentityCommand,
   GetIdCommand,
 } from '@aws-sdk/client-cognito-identity';
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../sandbox/clock.js';
 import { CognitoIdentityPool } from '../../../sandbox/cognito/identity-pool.js';
@@ -20,6 +17,8 @@ import {
   PROVIDER_NAME,
   REGION,
   installersRuleMapping,
+  passwordAuth,
+  rejection,
   startCognitoSandbox,
   type CognitoSandbox,
 } from './cognito-sandbox-fixture.js';
@@ -32,24 +31,8 @@ let idp: CognitoIdentityProviderClient;
 let identity: CognitoIdentityClient;
 const extraServers: LoopbackListener[] = [];
 
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message } = error as Error;
-    return { name, message };
-  }
-  throw new Error('expected the call to fail');
-}
-
 async function idToken(username: string, clientId = CLIENT_ID): Promise<string> {
-  const response = await idp.send(
-    new InitiateAuthCommand({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: clientId,
-      AuthParameters: { USERNAME: username, PASSWORD: 'Bench#Password1' },
-    }),
-  );
+  const response = await passwordAuth(idp, username, 'Bench#Password1', clientId);
   return response.AuthenticationResult?.IdToken ?? '';
 }
 
@@ -189,13 +172,7 @@ describe('GetId', () => {
       name: 'NotAuthorizedException',
       message: 'Invalid login token. Incorrect token audience.',
     });
-    const access = await idp.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: CLIENT_ID,
-        AuthParameters: { USERNAME: 'ivan', PASSWORD: 'Bench#Password1' },
-      }),
-    );
+    const access = await passwordAuth(idp, 'ivan', 'Bench#Password1');
     expect(await rejection(getId(access.AuthenticationResult?.AccessToken ?? ''))).toEqual({
       name: 'NotAuthorizedException',
       message: 'Invalid login token. Missing a required claim: aud',

@@ -20,6 +20,8 @@ import {
   INSTALLER_ROLE,
   REGION,
   USER_POOL_ID,
+  passwordAuth,
+  rejection,
   startCognitoSandbox,
   type CognitoSandbox,
 } from './cognito-sandbox-fixture.js';
@@ -30,28 +32,12 @@ const clock = new ManualClock(Date.UTC(2026, 10, 26, 8, 0, 0));
 let sandbox: CognitoSandbox;
 let sdk: CognitoIdentityProviderClient;
 
-async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { name, message } = error as Error;
-    return { name, message };
-  }
-  throw new Error('expected the call to fail');
-}
-
 async function passwordSignIn(
   username: string,
   password: string,
   clientId = CLIENT_ID,
 ): Promise<AuthenticationResultType> {
-  const response = await sdk.send(
-    new InitiateAuthCommand({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: clientId,
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    }),
-  );
+  const response = await passwordAuth(sdk, username, password, clientId);
   if (!response.AuthenticationResult)
     throw new Error(`expected tokens, got ${response.ChallengeName ?? '?'}`);
   return response.AuthenticationResult;
@@ -161,13 +147,7 @@ describe('USER_PASSWORD_AUTH with the AWS SDK', () => {
   });
 
   it('asks a user with a temporary password for a new one and checks the session', async () => {
-    const started = await sdk.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: CLIENT_ID,
-        AuthParameters: { USERNAME: 'temp', PASSWORD: 'Temporary#2026' },
-      }),
-    );
+    const started = await passwordAuth(sdk, 'temp', 'Temporary#2026');
     expect(started.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
     const respond = (session: string | undefined, username = 'temp') =>
       sdk.send(
@@ -369,13 +349,7 @@ describe('TOTP set-up while signed in (MFA optional)', () => {
     expect(user.PreferredMfaSetting).toBe('SOFTWARE_TOKEN_MFA');
     expect(user.UserMFASettingList).toEqual(['SOFTWARE_TOKEN_MFA']);
 
-    const challenged = await sdk.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: CLIENT_ID,
-        AuthParameters: { USERNAME: 'tess', PASSWORD: 'Bench#Password1' },
-      }),
-    );
+    const challenged = await passwordAuth(sdk, 'tess', 'Bench#Password1');
     expect(challenged.ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
     clock.advance(30_000);
     const answered = await sdk.send(
@@ -390,13 +364,7 @@ describe('TOTP set-up while signed in (MFA optional)', () => {
   });
 
   it('drops an MFA session after five wrong codes', async () => {
-    const challenged = await sdk.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: CLIENT_ID,
-        AuthParameters: { USERNAME: 'tess', PASSWORD: 'Bench#Password1' },
-      }),
-    );
+    const challenged = await passwordAuth(sdk, 'tess', 'Bench#Password1');
     const answer = (code: string) =>
       sdk.send(
         new RespondToAuthChallengeCommand({

@@ -5,9 +5,7 @@ import {
   IoTClient,
   ListThingPrincipalsCommand,
 } from '@aws-sdk/client-iot';
-import { Amplify } from 'aws-amplify';
 import { confirmSignIn, fetchAuthSession, signIn, signOut } from 'aws-amplify/auth';
-import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +19,7 @@ import {
   stationProfileSchema,
   type StationProfile,
 } from '../../../src/shared/station-profile-schema.js';
+import { MemoryKeyValueStorage, configureAmplifyInMemory } from '../../support/amplify-node.js';
 import {
   connectDevice,
   parseDataEndpoint,
@@ -36,48 +35,25 @@ import {
  * and aws-iot-device-sdk-v2 provisions a device with the claim and reconnects with its new identity.
  */
 
-/** Amplify's KeyValueStorageInterface in memory, so the test starts signed out. */
-class MemoryKeyValueStorage {
-  private readonly items = new Map<string, string>();
-  setItem(key: string, value: string): Promise<void> {
-    this.items.set(key, value);
-    return Promise.resolve();
-  }
-  getItem(key: string): Promise<string | null> {
-    return Promise.resolve(this.items.get(key) ?? null);
-  }
-  removeItem(key: string): Promise<void> {
-    this.items.delete(key);
-    return Promise.resolve();
-  }
-  clear(): Promise<void> {
-    this.items.clear();
-    return Promise.resolve();
-  }
-}
-
 let dataDir: string;
 let sandbox: RunningSandbox;
 const storage = new MemoryKeyValueStorage();
 const clients: IoTClient[] = [];
 
 function configureAmplify(profile: StationProfile): void {
-  Amplify.configure({
-    Auth: {
-      Cognito: {
-        userPoolId: profile.cognito.userPoolId,
-        userPoolClientId: profile.cognito.userPoolClientId,
-        identityPoolId: profile.cognito.identityPoolId,
-        ...(profile.cognito.userPoolEndpoint ? { userPoolEndpoint: profile.cognito.userPoolEndpoint } : {}),
-        ...(profile.cognito.identityPoolEndpoint
-          ? { identityPoolEndpoint: profile.cognito.identityPoolEndpoint }
-          : {}),
-        allowGuestAccess: false,
-      },
+  configureAmplifyInMemory(
+    {
+      userPoolId: profile.cognito.userPoolId,
+      userPoolClientId: profile.cognito.userPoolClientId,
+      identityPoolId: profile.cognito.identityPoolId,
+      ...(profile.cognito.userPoolEndpoint ? { userPoolEndpoint: profile.cognito.userPoolEndpoint } : {}),
+      ...(profile.cognito.identityPoolEndpoint
+        ? { identityPoolEndpoint: profile.cognito.identityPoolEndpoint }
+        : {}),
+      allowGuestAccess: false,
     },
-  });
-  // After configure, which installs Amplify's default (browser) storage.
-  cognitoUserPoolsTokenProvider.setKeyValueStorage(storage);
+    storage,
+  );
 }
 
 /** Signs in through Amplify and returns an IoT client on the identity pool's credentials. */
