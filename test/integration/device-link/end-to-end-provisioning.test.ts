@@ -2,13 +2,12 @@ import { createPublicKey, X509Certificate } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EncodedClaim } from '../../../src/main/core/device-link/claim-blob.js';
 import type { DeviceClaim } from '../../../src/main/core/device-link/claim-blob.js';
-import type { LinkResult } from '../../../src/main/core/device-link/link-outcome.js';
 import type { ProvisioningMode } from '../../../src/main/core/device-link/protocol-constants.js';
 import { FleetProvisioningClient } from '../../../sandbox/devices/fleet-provisioning-client.js';
 import type { FaultName } from '../../../sandbox/devices/device-faults.js';
 import { startSandbox, TEMPLATE } from '../iot-broker/broker-fixture.js';
 import type { Sandbox } from '../iot-broker/broker-fixture.js';
-import { startRig } from './link-fixture.js';
+import { startRig, value } from './link-fixture.js';
 import type { LinkRig } from './link-fixture.js';
 
 /**
@@ -29,11 +28,6 @@ afterEach(async () => {
   await rig?.dispose();
   rig = undefined;
 });
-
-function value<T>(result: LinkResult<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.failure.kind}: ${result.failure.message}`);
-  return result.value;
-}
 
 async function claimFor(serialNumber: string): Promise<DeviceClaim> {
   const claim = await sandbox.makeClaim();

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EncodedClaim } from '../../../src/main/core/device-link/claim-blob.js';
 import type { LinkResult } from '../../../src/main/core/device-link/link-outcome.js';
 import { sampleClaim } from '../../../sandbox/devices/sample-claim.js';
-import { startRig } from './link-fixture.js';
+import { startRig, value } from './link-fixture.js';
 import type { LinkRig } from './link-fixture.js';
 
 let rig: LinkRig | undefined;
@@ -11,11 +11,6 @@ afterEach(async () => {
   await rig?.dispose();
   rig = undefined;
 });
-
-function value<T>(result: LinkResult<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.failure.kind}: ${result.failure.message}`);
-  return result.value;
-}
 
 function failureKind<T>(result: LinkResult<T>): string {
   return result.ok ? 'ok' : result.failure.kind;

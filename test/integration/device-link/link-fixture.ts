@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeviceLink } from '../../../src/main/core/device-link/device-link.js';
+import type { LinkResult } from '../../../src/main/core/device-link/link-outcome.js';
 import type { FaultName } from '../../../sandbox/devices/device-faults.js';
 import type { DeviceIdentityStore } from '../../../sandbox/devices/device-identity-store.js';
 import { OfflineProvisioner } from '../../../sandbox/devices/offline-provisioner.js';
@@ -71,6 +72,12 @@ export async function startRig(options: {
     },
   };
   return rig;
+}
+
+/** The value of a successful link result; throws with the failure's kind and message otherwise. */
+export function value<T>(result: LinkResult<T>): T {
+  if (!result.ok) throw new Error(`expected success, got ${result.failure.kind}: ${result.failure.message}`);
+  return result.value;
 }
 
 /** Waits until `path` can be opened again (the simulator plugs the cable back in). */
