@@ -164,7 +164,12 @@ describe.skipIf(skipReason !== '')('a device written in C from docs/device-proto
     expect(result.thingName).toBe(`standin-${SERIAL}`);
     expect(result.certificateId).toBe(standInFingerprint);
     expect(result.fingerprint.replace(/[^0-9a-f]/gi, '').toLowerCase()).toBe(standInFingerprint);
-    expect(progress.map((update) => update.stage)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // A same-seq PROGRESS repeat is a legal heartbeat (3.2) that the station reports again, so compare
+    // the stages without consecutive repeats (they only occur if this machine stalls for a second).
+    const stages = progress
+      .map((update) => update.stage)
+      .filter((stage, i, all) => i === 0 || stage !== all[i - 1]);
+    expect(stages).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 
     const hello = unwrap(await link!.hello());
     expect(hello.state).toBe('idle');
