@@ -9,6 +9,7 @@ import {
   ErrorCode,
   MessageType,
   PROTOCOL_VERSION,
+  SUPPORTED_VERSIONS,
   Timing,
 } from '../../src/main/core/device-link/protocol-constants.js';
 import type { ProvisioningMode } from '../../src/main/core/device-link/protocol-constants.js';
@@ -24,6 +25,7 @@ import {
   encodeNak,
   encodeProgress,
   encodeResult,
+  isWellFormed,
 } from '../../src/main/core/device-link/protocol-messages.js';
 import type { DeviceHello, ProvisioningFailure } from '../../src/main/core/device-link/protocol-messages.js';
 import type { FaultName } from './device-faults.js';
@@ -83,6 +85,8 @@ export class DeviceFirmware {
   private readonly work: Buffer[] = [];
   private working = false;
   private claim: HeldClaim | undefined;
+  /** The last claim was wiped because it expired: PROVISION answers CLAIM_EXPIRED, not NO_CLAIM (4.5). */
+  private claimExpired = false;
   private state: number = DeviceState.Idle;
   private lastRequest: { type: number; seq: number; response: Buffer } | undefined;
   private eventSeq = 0;
@@ -134,6 +138,7 @@ export class DeviceFirmware {
     for (const buffer of this.work) buffer.fill(0);
     this.work.length = 0;
     this.lastRequest = undefined;
+    this.claimExpired = false;
     this.eventSeq = 0;
     this.state = DeviceState.Idle;
   }
@@ -194,24 +199,49 @@ export class DeviceFirmware {
     this.counters.framesIn++;
     if (this.config.faults.has('silent')) return;
     const frame = item.frame;
+    // Types 00 and 80-ff are not requests (a device never answers them); EVENT_ACK is not a request.
+    if (frame.type === 0 || frame.type >= 0x80) return;
+    // Section 3.1: only an immediate retransmission (same type and seq as the last request, with no
+    // request in between) replays the remembered answer; HELLO_REQUEST is always answered afresh.
     const repeated =
       frame.type !== MessageType.ClaimChunk &&
       frame.type !== MessageType.EventAck &&
+      frame.type !== MessageType.HelloRequest &&
       this.lastRequest?.type === frame.type &&
       this.lastRequest.seq === frame.seq;
     if (repeated && this.lastRequest) {
       this.sendWire(this.lastRequest.response);
       return;
     }
+    if (frame.type !== MessageType.EventAck) this.lastRequest = undefined;
     this.handleFrame(frame);
     frame.payload.fill(0);
   }
 
   private handleFrame(frame: Frame): void {
+    const known = (Object.values(MessageType) as number[]).includes(frame.type);
+    if (!known || frame.type === MessageType.ClaimCommit)
+      return this.nak(frame, ErrorCode.UnknownType, `unknown message type 0x${frame.type.toString(16)}`);
+    // Any PROVISION, whatever its answer, ends the repeats of an older RESULT/FAILURE (3.2).
+    if (frame.type === MessageType.Provision) this.stopEvent();
+    // Check 0 of every request with fields (all but CLAIM_CHUNK): well-formed fields (2.5).
+    if (frame.type !== MessageType.ClaimChunk && !isWellFormed(frame.payload))
+      return this.nak(frame, ErrorCode.Malformed, 'malformed fields');
     switch (frame.type) {
       case MessageType.HelloRequest: {
         const request = decodeHelloRequest(frame.payload);
         if (!request.ok) return this.nak(frame, ErrorCode.Malformed, request.reason);
+        if (!SUPPORTED_VERSIONS.includes(request.value.protocolVersion)) {
+          return this.respond(
+            frame,
+            MessageType.Nak,
+            encodeNak({
+              code: ErrorCode.VersionUnsupported,
+              message: `protocol version ${request.value.protocolVersion} not served`,
+              supportedVersions: [...SUPPORTED_VERSIONS],
+            }),
+          );
+        }
         return this.respond(frame, MessageType.Hello, encodeHello(this.helloFields(false)));
       }
       case MessageType.ClaimBegin:
@@ -224,6 +254,7 @@ export class DeviceFirmware {
         this.provisioning?.abort();
         this.provisioning = undefined;
         this.stopHeartbeat();
+        this.stopEvent();
         this.wipeClaim();
         this.printLog('aborted by station, claim wiped');
         return this.respond(frame, MessageType.Ack, encodeAck());
@@ -234,6 +265,7 @@ export class DeviceFirmware {
         return this.respond(frame, MessageType.Ack, encodeAck());
       case MessageType.ResetIdentity: {
         const request = decodeResetIdentity(frame.payload);
+        // Checks in the order of section 4.6: 0 MALFORMED, 1 SERIAL_MISMATCH, 2 BUSY.
         if (!request.ok) return this.nak(frame, ErrorCode.Malformed, request.reason);
         if (request.value.serialNumber !== this.config.serialNumber) {
           return this.nak(frame, ErrorCode.SerialMismatch, 'serial number does not match this device');
@@ -253,10 +285,10 @@ export class DeviceFirmware {
   }
 
   private claimBegin(frame: Frame): void {
-    if (this.state === DeviceState.Provisioning)
-      return this.nak(frame, ErrorCode.Busy, 'provisioning; use ABORT');
     const begin = decodeClaimBegin(frame.payload);
     if (!begin.ok) return this.nak(frame, ErrorCode.Malformed, begin.reason);
+    if (this.state === DeviceState.Provisioning)
+      return this.nak(frame, ErrorCode.Busy, 'provisioning; use ABORT');
     const { claimId, totalLength, crc32: expectedCrc } = begin.value;
     if (totalLength > this.config.maxClaim) {
       return this.nak(
@@ -289,12 +321,12 @@ export class DeviceFirmware {
   }
 
   private claimChunk(frame: Frame): void {
+    const chunk = decodeClaimChunk(frame.payload);
+    if (!chunk.ok) return this.nak(frame, ErrorCode.Malformed, chunk.reason);
     const claim = this.claim;
     if (!claim) return this.nak(frame, ErrorCode.NoClaim, 'no CLAIM_BEGIN');
     if (this.state === DeviceState.Provisioning)
       return this.nak(frame, ErrorCode.Busy, 'provisioning; use ABORT');
-    const chunk = decodeClaimChunk(frame.payload);
-    if (!chunk.ok) return this.nak(frame, ErrorCode.Malformed, chunk.reason);
     const { offset, data } = chunk.value;
     if (offset + data.length > claim.total)
       return this.nak(frame, ErrorCode.Malformed, 'chunk runs past the claim');
@@ -320,6 +352,11 @@ export class DeviceFirmware {
           this.wipeClaim();
           return this.nak(frame, ErrorCode.ClaimInvalid, decoded.reason);
         }
+        if (decoded.claim.stationTime >= decoded.claim.expiresAt) {
+          this.wipeClaim();
+          this.claimExpired = true;
+          return this.nak(frame, ErrorCode.ClaimExpired, 'the claim had expired when it was complete; wiped');
+        }
         claim.decoded = decoded.claim;
         claim.completedAt = performance.now();
         this.state = DeviceState.ClaimReady;
@@ -335,11 +372,14 @@ export class DeviceFirmware {
     if (this.state === DeviceState.Provisioning)
       return this.nak(frame, ErrorCode.Busy, 'already provisioning');
     const claim = this.claim;
+    if (!claim && this.claimExpired)
+      return this.nak(frame, ErrorCode.ClaimExpired, 'the claim expired and was wiped');
     if (!claim?.decoded || claim.completedAt === undefined) {
       return this.nak(frame, claim ? ErrorCode.ClaimIncomplete : ErrorCode.NoClaim, 'no complete claim');
     }
-    if (!this.config.modes.includes(request.value.mode)) {
-      return this.nak(frame, ErrorCode.ModeUnsupported, `${request.value.mode} mode not supported`);
+    const mode = request.value.mode;
+    if (!mode || !this.config.modes.includes(mode)) {
+      return this.nak(frame, ErrorCode.ModeUnsupported, `mode ${mode ?? 'unknown'} not supported`);
     }
     const identity = this.config.identityStore.load();
     if (identity && !request.value.replaceIdentity) {
@@ -348,13 +388,19 @@ export class DeviceFirmware {
     const stationNow = claim.decoded.stationTime + (performance.now() - claim.completedAt);
     if (stationNow >= claim.decoded.expiresAt) {
       this.wipeClaim();
+      this.claimExpired = true;
       return this.nak(frame, ErrorCode.ClaimExpired, 'the claim certificate has expired');
     }
     this.respond(frame, MessageType.Ack, encodeAck());
-    void this.runProvisioning(claim.decoded, request.value.mode);
+    void this.runProvisioning(claim.decoded, mode, frame.seq);
   }
 
-  private async runProvisioning(claim: DecodedClaim, mode: ProvisioningMode): Promise<void> {
+  /** `provisionSeq`: the PROVISION's seq, carried in the RESULT/FAILURE as ProvisionSeq (3.2). */
+  private async runProvisioning(
+    claim: DecodedClaim,
+    mode: ProvisioningMode,
+    provisionSeq: number,
+  ): Promise<void> {
     const controller = new AbortController();
     const generation = this.generation;
     this.provisioning = controller;
@@ -403,10 +449,10 @@ export class DeviceFirmware {
     if (outcome.ok) {
       this.config.identityStore.save(outcome.identity);
       this.printLog(`provisioned as ${outcome.result.thingName}`);
-      this.sendEvent(MessageType.Result, encodeResult(outcome.result));
+      this.sendEvent(MessageType.Result, encodeResult(outcome.result, provisionSeq));
     } else {
       this.printLog(`provisioning failed: ${outcome.failure.message}`);
-      this.sendEvent(MessageType.Failure, encodeFailure(outcome.failure));
+      this.sendEvent(MessageType.Failure, encodeFailure(outcome.failure, provisionSeq));
     }
   }
 
@@ -471,7 +517,9 @@ export class DeviceFirmware {
     this.idleTimer = undefined;
   }
 
+  /** Every wipe but the expiry ones (which set claimExpired right after) forgets an earlier expiry. */
   private wipeClaim(): void {
+    this.claimExpired = false;
     this.claim?.buffer.fill(0);
     this.claim = undefined;
     this.clearIdleTimer();

@@ -108,7 +108,7 @@ describe('end-to-end failures', () => {
     const result = await rig.link.startProvisioning({ mode: 'csr' });
     expect(result.ok ? undefined : result.failure).toMatchObject({
       kind: 'provisioning-failed',
-      codeName: 'RegisterRejected',
+      codeName: 'REGISTER_REJECTED',
       failure: { aws: { statusCode: 400, errorCode: 'InvalidCertificateOwnershipToken' } },
     });
     expect(rig.device.store.load()).toBeUndefined();
@@ -124,7 +124,7 @@ describe('end-to-end failures', () => {
       const result = await rig.link.startProvisioning({ mode: 'keys' });
       expect(result.ok ? undefined : result.failure).toMatchObject({
         kind: 'provisioning-failed',
-        codeName: 'ConnectFailed',
+        codeName: 'CONNECT_FAILED',
       });
     } finally {
       sandbox.clock.advance(-301_000);

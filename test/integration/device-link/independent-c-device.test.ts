@@ -13,11 +13,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceLink, EncodedClaim } from '../../../src/main/core/device-link/index.js';
 import type { DeviceClaim, LinkResult, ProgressUpdate } from '../../../src/main/core/device-link/index.js';
 import { openPseudoTerminalPair, type PseudoTerminalPair } from '../../support/pseudo-terminal.js';
+import { value } from './link-fixture.js';
+import { checkDeviceConformance, checkUnacknowledgedOutcome, RawStation } from './raw-conformance.js';
 
 const source = fileURLToPath(new URL('../../fixtures/independent-device/device.c', import.meta.url));
 const hasCc = spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -43,7 +46,11 @@ function pem(label: string, bodyBytes: number): string {
 }
 
 /** A ~3 KB claim, shaped like a real one (the device never parses the PEM bodies). */
-function makeClaim(templateName = 'BenchTemplate', expiresAt = Date.now() + 5 * 60_000): EncodedClaim {
+function makeClaim(
+  templateName = 'BenchTemplate',
+  expiresAt = Date.now() + 5 * 60_000,
+  stationTime = Date.now(),
+): EncodedClaim {
   const claim: DeviceClaim = {
     certificatePem: pem('CERTIFICATE', 660),
     privateKeyPem: pem('RSA PRIVATE KEY', 880),
@@ -53,12 +60,7 @@ function makeClaim(templateName = 'BenchTemplate', expiresAt = Date.now() + 5 * 
     templateParameters: { SerialNumber: SERIAL, Model: 'INDEP-C-1' },
     expiresAt,
   };
-  return EncodedClaim.encode(claim);
-}
-
-function unwrap<T>(result: LinkResult<T>): T {
-  if (!result.ok) throw new Error(`expected success, got ${result.failure.kind}: ${result.failure.message}`);
-  return result.value;
+  return EncodedClaim.encode(claim, stationTime);
 }
 
 function failureOf<T>(result: LinkResult<T>): Extract<LinkResult<T>, { ok: false }>['failure'] {
@@ -106,7 +108,7 @@ describe.skipIf(skipReason !== '')('a device written in C from docs/device-proto
 
   it('boots with a log banner and an unsolicited HELLO, and answers HELLO_REQUEST with its fields', async () => {
     const opened = await DeviceLink.open(pair!.stationPath, { baudRate: 115200 });
-    link = unwrap(opened);
+    link = value(opened);
     link.on('log', (line) => logLines.push(line));
     link.on('progress', (update) => progress.push(update));
     const booted = new Promise<number>((resolve) => link!.once('rebooted', (hello) => resolve(hello.bootId)));
@@ -118,7 +120,7 @@ describe.skipIf(skipReason !== '')('a device written in C from docs/device-proto
     device.stderr?.on('data', (chunk: Buffer) => (deviceStderr += chunk.toString()));
     expect(await booted).toBe(BOOT_ID);
 
-    const hello = unwrap(await link.hello());
+    const hello = value(await link.hello());
     expect(hello).toMatchObject({
       protocolVersion: 1,
       serialNumber: SERIAL,
@@ -146,9 +148,9 @@ describe.skipIf(skipReason !== '')('a device written in C from docs/device-proto
   it('takes a ~3 KB claim in chunks through its 256-byte buffer and reports it complete', async () => {
     const claim = makeClaim();
     expect(claim.length).toBeGreaterThan(2900);
-    const delivery = unwrap(await link!.deliverClaim(claim));
+    const delivery = value(await link!.deliverClaim(claim));
     expect(delivery).toMatchObject({ claimId: claim.claimId, totalBytes: claim.length, resumedFrom: 0 });
-    const hello = unwrap(await link!.hello());
+    const hello = value(await link!.hello());
     expect(hello.state).toBe('claim-ready');
     expect(hello.heldClaim).toEqual({ claimId: claim.claimId, bytes: claim.length, total: claim.length });
     // The device is busy BUSY_MS per frame while bytes keep arriving, so the station really had more
@@ -165,31 +167,28 @@ describe.skipIf(skipReason !== '')('a device written in C from docs/device-proto
 
   it('provisions (STAND-IN for the MQTT step: result derived from the serial) with PROGRESS 1…11', async () => {
     progress.length = 0;
-    const result = unwrap(await link!.startProvisioning({ mode: 'csr' }));
+    const result = value(await link!.startProvisioning({ mode: 'csr' }));
     expect(result.thingName).toBe(`standin-${SERIAL}`);
     expect(result.certificateId).toBe(standInFingerprint);
     expect(result.fingerprint.replace(/[^0-9a-f]/gi, '').toLowerCase()).toBe(standInFingerprint);
-    // A same-seq PROGRESS repeat is a legal heartbeat (3.2) that the station reports again, so compare
-    // the stages without consecutive repeats (they only occur if this machine stalls for a second).
-    const stages = progress
-      .map((update) => update.stage)
-      .filter((stage, i, all) => i === 0 || stage !== all[i - 1]);
-    expect(stages).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // Same-seq PROGRESS repeats are heartbeats (3.2): the station reports each event exactly once.
+    expect(progress.map((update) => update.stage)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(link!.stats.staleEvents).toBe(0); // its RESULT named our PROVISION (ProvisionSeq)
 
-    const hello = unwrap(await link!.hello());
+    const hello = value(await link!.hello());
     expect(hello.state).toBe('idle');
     expect(hello.heldClaim).toBeUndefined(); // wiped after use
     expect(hello.identity).toEqual({ thingName: `standin-${SERIAL}`, certificateId: standInFingerprint });
   });
 
   it('needs ReplaceIdentity once provisioned (NAK IDENTITY_PRESENT), and WIPE_CLAIM drops the claim', async () => {
-    unwrap(await link!.deliverClaim(makeClaim()));
+    value(await link!.deliverClaim(makeClaim()));
     expect(failureOf(await link!.startProvisioning({ mode: 'keys' }))).toMatchObject({
       kind: 'rejected',
       code: 0x010b, // IDENTITY_PRESENT
     });
-    unwrap(await link!.wipeClaim());
-    expect(unwrap(await link!.hello()).heldClaim).toBeUndefined();
+    value(await link!.wipeClaim());
+    expect(value(await link!.hello()).heldClaim).toBeUndefined();
     expect(failureOf(await link!.startProvisioning({ mode: 'keys', replaceIdentity: true }))).toMatchObject({
       kind: 'rejected',
       code: 0x0104, // NO_CLAIM
@@ -197,21 +196,21 @@ describe.skipIf(skipReason !== '')('a device written in C from docs/device-proto
   });
 
   it('stops provisioning on ABORT: the operation ends aborted and the claim is gone', async () => {
-    unwrap(await link!.deliverClaim(makeClaim()));
+    value(await link!.deliverClaim(makeClaim()));
     progress.length = 0;
     const firstProgress = new Promise<void>((resolve) => link!.once('progress', () => resolve()));
     const provisioning = link!.startProvisioning({ mode: 'keys', replaceIdentity: true });
     await firstProgress;
-    unwrap(await link!.abort());
+    value(await link!.abort());
     expect(failureOf(await provisioning).kind).toBe('aborted');
     expect(progress.length).toBeLessThan(10);
-    const hello = unwrap(await link!.hello());
+    const hello = value(await link!.hello());
     expect(hello.state).toBe('idle');
     expect(hello.heldClaim).toBeUndefined();
   });
 
   it('reports a FAILURE with AWS fields (stand-in RegisterThing rejection) as provisioning-failed', async () => {
-    unwrap(await link!.deliverClaim(makeClaim('standin-reject-register')));
+    value(await link!.deliverClaim(makeClaim('standin-reject-register')));
     const failure = failureOf(await link!.startProvisioning({ mode: 'csr', replaceIdentity: true }));
     expect(failure).toMatchObject({
       kind: 'provisioning-failed',
@@ -221,19 +220,26 @@ describe.skipIf(skipReason !== '')('a device written in C from docs/device-proto
         aws: { statusCode: 400, errorCode: 'InvalidCertificateOwnershipToken' },
       },
     });
-    expect(unwrap(await link!.hello()).heldClaim).toBeUndefined();
+    expect(value(await link!.hello()).heldClaim).toBeUndefined();
   });
 
-  it('wipes an already-expired claim as soon as it is complete (5.3), so PROVISION finds NO_CLAIM', async () => {
-    // Section 5.3 makes the device wipe a claim "as soon as" it expired; section 4.5's CLAIM_EXPIRED
-    // is then only reachable in the instant between expiry and that wipe. This device wipes at once.
-    unwrap(await link!.deliverClaim(makeClaim('BenchTemplate', Date.now() - 1000)));
+  it('wipes a claim when it expires (5.3) and then answers PROVISION with CLAIM_EXPIRED (4.5)', async () => {
+    // ExpiresAt is 2 s after StationTime (whole seconds): the device's clock reaches it 2 s after the
+    // claim is complete, and this device wipes it on its own timer, remembering why.
+    const stationTime = Date.now();
+    const expiresAt = Math.floor(stationTime / 1000) * 1000 + 2000;
+    value(await link!.deliverClaim(makeClaim('BenchTemplate', expiresAt, stationTime)));
+    // (Log text reaches the station with the next frame, so ask for HELLOs until the claim is gone.)
+    const deadline = Date.now() + 5000;
+    while (value(await link!.hello()).heldClaim && Date.now() < deadline) await sleep(200);
+    expect(value(await link!.hello()).heldClaim).toBeUndefined();
+    expect(logLines.some((line) => line.includes('claim wiped (expired)'))).toBe(true);
     expect(failureOf(await link!.startProvisioning({ mode: 'csr', replaceIdentity: true }))).toMatchObject({
       kind: 'rejected',
-      code: 0x0104, // NO_CLAIM
+      code: 0x0109,
+      codeName: 'CLAIM_EXPIRED',
     });
-    expect(unwrap(await link!.hello()).heldClaim).toBeUndefined();
-    expect(logLines.some((line) => line.includes('claim wiped (expired)'))).toBe(true);
+    value(await link!.wipeClaim());
   });
 
   it('erases its identity only for its own serial number (SERIAL_MISMATCH otherwise)', async () => {
@@ -241,8 +247,22 @@ describe.skipIf(skipReason !== '')('a device written in C from docs/device-proto
       kind: 'rejected',
       code: 0x010c, // SERIAL_MISMATCH
     });
-    unwrap(await link!.resetIdentity(SERIAL));
-    expect(unwrap(await link!.hello()).identity).toBeUndefined();
+    value(await link!.resetIdentity(SERIAL));
+    expect(value(await link!.hello()).identity).toBeUndefined();
+  });
+
+  it('answers raw requests as the document says, exactly like the reference device (3.1-5.4)', async () => {
+    await link!.close();
+    const station = await RawStation.open(pair!.stationPath);
+    try {
+      await checkDeviceConformance(station, SERIAL);
+      await checkUnacknowledgedOutcome(station, SERIAL);
+    } finally {
+      await station.close();
+    }
+    link = value(await DeviceLink.open(pair!.stationPath, { baudRate: 115200 }));
+    link.on('log', (line) => logLines.push(line));
+    expect(value(await link.hello()).state).toBe('idle');
   });
 
   it('kept claim material out of its log text and never rebooted or garbled a frame', () => {

@@ -61,7 +61,7 @@ describe('device link against a simulated device on a pty', () => {
     const refused = await rig.link.startProvisioning({ mode: 'keys' });
     expect(refused.ok ? undefined : refused.failure).toMatchObject({
       kind: 'rejected',
-      codeName: 'IdentityPresent',
+      codeName: 'IDENTITY_PRESENT',
     });
     value(await rig.link.startProvisioning({ mode: 'keys', replaceIdentity: true }));
     expect(rig.device.counters.overflowBytes).toBe(0);
@@ -160,7 +160,7 @@ describe('device link against a simulated device on a pty', () => {
     const result = await rig.link.startProvisioning({ mode: 'csr' });
     expect(result.ok ? undefined : result.failure).toMatchObject({
       kind: 'provisioning-failed',
-      codeName: 'RegisterRejected',
+      codeName: 'REGISTER_REJECTED',
       failure: { aws: { statusCode: 400, errorCode: 'InvalidCertificateOwnershipToken' } },
     });
   });
@@ -183,11 +183,11 @@ describe('device link against a simulated device on a pty', () => {
     expect(failureKind(await running)).toBe('aborted');
     expect(value(await rig.link.hello()).heldClaim).toBeUndefined();
     const notYet = await rig.link.startProvisioning({ mode: 'csr' });
-    expect(notYet.ok ? undefined : notYet.failure).toMatchObject({ kind: 'rejected', codeName: 'NoClaim' });
+    expect(notYet.ok ? undefined : notYet.failure).toMatchObject({ kind: 'rejected', codeName: 'NO_CLAIM' });
     const wrong = await rig.link.resetIdentity('SOMEONE-ELSE');
     expect(wrong.ok ? undefined : wrong.failure).toMatchObject({
       kind: 'rejected',
-      codeName: 'SerialMismatch',
+      codeName: 'SERIAL_MISMATCH',
     });
     value(await rig.link.resetIdentity('SIM-TEST-1'));
     value(await rig.link.wipeClaim());

@@ -5,10 +5,17 @@ import { EncodedClaim } from '../../../src/main/core/device-link/claim-blob.js';
 import { DeviceLink } from '../../../src/main/core/device-link/device-link.js';
 import { encodeFrame, FrameDecoder } from '../../../src/main/core/device-link/frame-codec.js';
 import type { Frame } from '../../../src/main/core/device-link/frame-codec.js';
-import { MessageType } from '../../../src/main/core/device-link/protocol-constants.js';
-import { encodeAck, encodeHello } from '../../../src/main/core/device-link/protocol-messages.js';
+import { ErrorCode, MessageType } from '../../../src/main/core/device-link/protocol-constants.js';
+import {
+  encodeAck,
+  encodeHello,
+  encodeNak,
+  encodeProgress,
+  encodeResult,
+} from '../../../src/main/core/device-link/protocol-messages.js';
 import type { DeviceHello } from '../../../src/main/core/device-link/protocol-messages.js';
 import { sampleClaim } from '../../../sandbox/devices/sample-claim.js';
+import { value } from '../../integration/device-link/link-fixture.js';
 
 /** An in-memory byte pipe: the test plays the device, byte by byte. */
 class MemoryTransport implements ByteTransport {
@@ -187,5 +194,115 @@ describe('DeviceLink against a scripted device', () => {
     transport.feed(bootHello);
     transport.feed(bootHello);
     expect(link.stats.duplicateFrames).toBe(2);
+  });
+});
+
+describe('DeviceLink provisioning events', () => {
+  /** A scripted device: HELLO, then `onProvision` decides what the device sends around its ACK. */
+  function provisioningRig(
+    onProvision: (frame: Frame, send: (bytes: Buffer) => void, attempt: number) => void,
+  ) {
+    const { transport, link } = rig();
+    const eventAcks: number[] = [];
+    let attempts = 0;
+    transport.onFrame = (frame) => {
+      const send = (bytes: Buffer) => setTimeout(() => transport.feed(bytes), 1);
+      if (frame.type === MessageType.HelloRequest)
+        send(reply(MessageType.Hello, frame.seq, encodeHello(hello)));
+      if (frame.type === MessageType.Provision) onProvision(frame, send, attempts++);
+      if (frame.type === MessageType.EventAck) eventAcks.push(frame.seq);
+    };
+    const progress: number[] = [];
+    link.on('progress', (update) => progress.push(update.stage));
+    return { link, eventAcks, progress };
+  }
+  const result = { thingName: 'dev_1', certificateId: 'c'.repeat(64), fingerprint: 'c'.repeat(64) };
+  const old = { thingName: 'old', certificateId: 'a'.repeat(64), fingerprint: 'a'.repeat(64) };
+
+  it('reports each PROGRESS once however often it is repeated (same seq = heartbeat)', async () => {
+    const { link, progress } = provisioningRig((frame, send) => {
+      send(
+        Buffer.concat([
+          reply(MessageType.Ack, frame.seq, encodeAck()),
+          reply(MessageType.Progress, 1, encodeProgress({ stage: 1 })),
+          reply(MessageType.Progress, 1, encodeProgress({ stage: 1 })),
+          reply(MessageType.Progress, 1, encodeProgress({ stage: 1 })),
+          reply(MessageType.Progress, 2, encodeProgress({ stage: 2 })),
+          reply(MessageType.Progress, 2, encodeProgress({ stage: 2 })),
+          reply(MessageType.Progress, 3, encodeProgress({ stage: 2 })),
+          reply(MessageType.Result, 4, encodeResult(result, frame.seq)),
+        ]),
+      );
+    });
+    expect(value(await link.startProvisioning({ mode: 'csr' }))).toEqual(result);
+    expect(progress).toEqual([1, 2, 2]);
+    expect(link.stats.duplicateFrames).toBe(3);
+  });
+
+  it('ignores a stale RESULT of an earlier PROVISION (its ProvisionSeq), before or after the ACK', async () => {
+    const { link, eventAcks } = provisioningRig((frame, send) => {
+      const stale = reply(MessageType.Result, 9, encodeResult(old, (frame.seq - 1) & 0xff));
+      send(
+        Buffer.concat([
+          stale,
+          reply(MessageType.Ack, frame.seq, encodeAck()),
+          stale,
+          reply(MessageType.Result, 10, encodeResult(result, frame.seq)),
+        ]),
+      );
+    });
+    expect(value(await link.startProvisioning({ mode: 'csr' }))).toEqual(result);
+    expect(link.stats.staleEvents).toBe(2);
+    expect(eventAcks).toEqual([9, 9, 10]); // every copy is acknowledged so the device stops repeating
+  });
+
+  it('takes a RESULT that arrives before the replayed ACK when the first ACK was lost', async () => {
+    const { link } = provisioningRig((frame, send, attempt) => {
+      // The first ACK is lost on the line; the run is so quick that its RESULT precedes the replay.
+      if (attempt === 0) send(reply(MessageType.Result, 3, encodeResult(result, frame.seq)));
+      else send(reply(MessageType.Ack, frame.seq, encodeAck()));
+    });
+    expect(value(await link.startProvisioning({ mode: 'csr' }))).toEqual(result);
+    expect(link.stats.retransmittedRequests).toBe(1);
+  });
+
+  it('with a revision 1.0 device (no ProvisionSeq), leaves early copies unacknowledged and skips the last outcome', async () => {
+    let run = 0;
+    const { link, eventAcks } = provisioningRig((frame, send) => {
+      run++;
+      const first = reply(MessageType.Result, 5, encodeResult(old));
+      if (run === 1) return send(Buffer.concat([reply(MessageType.Ack, frame.seq, encodeAck()), first]));
+      // Second PROVISION: the old RESULT is still being repeated, before and after the ACK.
+      send(
+        Buffer.concat([
+          first,
+          reply(MessageType.Ack, frame.seq, encodeAck()),
+          first,
+          reply(MessageType.Result, 8, encodeResult(result)),
+        ]),
+      );
+    });
+    expect(value(await link.startProvisioning({ mode: 'csr' }))).toEqual(old);
+    expect(value(await link.startProvisioning({ mode: 'csr', replaceIdentity: true }))).toEqual(result);
+    expect(eventAcks).toEqual([5, 5, 8]); // the copy before the second ACK was not acknowledged
+    expect(link.stats.staleEvents).toBe(2);
+  });
+
+  it('turns NAK VERSION_UNSUPPORTED into a protocol-error naming the versions the device serves', async () => {
+    const { transport, link } = rig();
+    transport.onFrame = (frame) =>
+      transport.feed(
+        reply(
+          MessageType.Nak,
+          frame.seq,
+          encodeNak({ code: ErrorCode.VersionUnsupported, message: 'v2 only', supportedVersions: [2, 3] }),
+        ),
+      );
+    const result = await link.hello();
+    expect(result.ok ? undefined : result.failure).toMatchObject({
+      kind: 'protocol-error',
+      deviceVersions: [2, 3],
+    });
+    expect(result.ok ? '' : result.failure.message).toContain('version 2, 3');
   });
 });

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { cobsEncode } from '../../../src/main/core/device-link/cobs.js';
 import { crc32 } from '../../../src/main/core/device-link/crc32.js';
 import { encodeFrame, FrameDecoder } from '../../../src/main/core/device-link/frame-codec.js';
-import { MessageType } from '../../../src/main/core/device-link/protocol-constants.js';
+import {
+  ErrorCode,
+  errorCodeName,
+  MessageType,
+} from '../../../src/main/core/device-link/protocol-constants.js';
 import {
   decodeFailure,
   decodeHello,
@@ -64,6 +68,16 @@ describe('docs/device-protocol.md', () => {
       ok: true,
       value: { code: 0x0204, aws: { statusCode: 400, errorCode: 'InvalidCertificateOwnershipToken' } },
     });
+  });
+
+  it('names every error code as the station reports it (codeName)', () => {
+    for (const code of Object.values(ErrorCode)) {
+      const row = new RegExp(
+        `^\\| \`${code.toString(16).padStart(4, '0')}\` \\| ${errorCodeName[code]} +\\|`,
+        'm',
+      );
+      expect(documentText).toMatch(row);
+    }
   });
 
   const compiler = spawnSync('cc', ['--version']).status === 0;

@@ -2,12 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeClaimBlob, EncodedClaim } from '../../../src/main/core/device-link/claim-blob.js';
 import { DeviceLogAssembler } from '../../../src/main/core/device-link/device-log-assembler.js';
+import { ErrorCode, errorCodeName } from '../../../src/main/core/device-link/protocol-constants.js';
 import {
   decodeClaimBegin,
   decodeFailure,
   decodeHello,
+  decodeHelloRequest,
+  decodeNak,
   decodeProvision,
   decodeResult,
+  encodeNak,
+  eventProvisionSeq,
   encodeClaimBegin,
   encodeFailure,
   encodeHello,
@@ -15,7 +20,7 @@ import {
   encodeResult,
 } from '../../../src/main/core/device-link/protocol-messages.js';
 import type { DeviceHello } from '../../../src/main/core/device-link/protocol-messages.js';
-import { encodeTlv, TlvFields } from '../../../src/main/core/device-link/tlv.js';
+import { encodeTlv, TlvFields, u16, u8 } from '../../../src/main/core/device-link/tlv.js';
 import { sampleClaim } from '../../../sandbox/devices/sample-claim.js';
 
 const hello: DeviceHello = {
@@ -58,6 +63,31 @@ describe('TLV fields', () => {
     expect(TlvFields.decode(Buffer.from([0x01, 0x05, 0x00, 0x41]))).toBeUndefined();
   });
 
+  it('makes a repeated non-repeatable tag or a known field of the wrong size malformed (2.5)', () => {
+    const rules = { 1: { size: 1 }, 2: {}, 3: { repeatable: true } };
+    const ok = encodeTlv([
+      [1, u8(1)],
+      [3, u8(1)],
+      [3, u8(2)],
+      [9, u8(1)],
+      [9, u8(2)],
+    ]);
+    expect(TlvFields.decode(ok, rules)?.all(3)).toHaveLength(2);
+    expect(TlvFields.decode(encodeTlv([[1, u16(1)]]), rules)).toBeUndefined();
+    expect(
+      TlvFields.decode(
+        encodeTlv([
+          [2, u8(1)],
+          [2, u8(1)],
+        ]),
+        rules,
+      ),
+    ).toBeUndefined();
+    expect(decodeHelloRequest(encodeTlv([[1, u16(1)]])).ok).toBe(false);
+    const twoSerials = Buffer.concat([encodeHello(hello), encodeTlv([[0x02, Buffer.from('SN-2')]])]);
+    expect(decodeHello(twoSerials).ok).toBe(false);
+  });
+
   it('never throws on arbitrary payloads for any message decoder', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
@@ -97,7 +127,53 @@ describe('messages', () => {
   });
 });
 
+describe('version NAK, error names and ProvisionSeq', () => {
+  it('carries the versions the device serves in NAK VERSION_UNSUPPORTED', () => {
+    const nak = { code: ErrorCode.VersionUnsupported, message: 'no', supportedVersions: [1, 2] };
+    expect(decodeNak(encodeNak(nak))).toEqual({ ok: true, value: nak });
+  });
+
+  it("names error codes as the document's table does", () => {
+    expect(errorCodeName[ErrorCode.SerialMismatch]).toBe('SERIAL_MISMATCH');
+    expect(errorCodeName[ErrorCode.ClaimCrcMismatch]).toBe('CLAIM_CRC_MISMATCH');
+    expect(errorCodeName[ErrorCode.Internal]).toBe('INTERNAL');
+  });
+
+  it('reads ProvisionSeq from RESULT and FAILURE, undefined when a device omits it', () => {
+    const result = { thingName: 't', certificateId: 'c'.repeat(64), fingerprint: 'c'.repeat(64) };
+    expect(eventProvisionSeq('result', encodeResult(result, 0x2a))).toBe(0x2a);
+    expect(decodeResult(encodeResult(result, 0x2a))).toEqual({ ok: true, value: result });
+    expect(eventProvisionSeq('result', encodeResult(result))).toBeUndefined();
+    expect(eventProvisionSeq('failure', encodeFailure({ code: 0x0201, message: 'x' }, 7))).toBe(7);
+  });
+
+  it('decodes PROVISION with an unknown mode as well-formed (MODE_UNSUPPORTED), without Mode as malformed', () => {
+    expect(decodeProvision(encodeTlv([[0x01, u8(3)]]))).toEqual({
+      ok: true,
+      value: { replaceIdentity: false },
+    });
+    expect(decodeProvision(encodeTlv([[0x02, u8(1)]])).ok).toBe(false);
+  });
+});
+
 describe('claim blob', () => {
+  it('refuses an expiry in seconds or already past, naming the field but not the value', () => {
+    const claim = sampleClaim(6);
+    const seconds = Math.floor(claim.expiresAt / 1000);
+    expect(() => EncodedClaim.encode({ ...claim, expiresAt: seconds })).toThrow(/claim\.expiresAt .*seconds/);
+    expect(() => EncodedClaim.encode({ ...claim, expiresAt: seconds })).not.toThrow(String(seconds));
+    expect(() => EncodedClaim.encode({ ...claim, expiresAt: Date.now() - 1000 })).toThrow(
+      /claim\.expiresAt .*expired/,
+    );
+    expect(() => EncodedClaim.encode(claim, claim.expiresAt)).toThrow(/claim\.expiresAt/);
+  });
+
+  it('needs StationTime and refuses repeated or wrongly sized fields (5.1)', () => {
+    const bytes = EncodedClaim.encode(sampleClaim(7), 1_700_000_000_000).bytes;
+    expect(decodeClaimBlob(bytes.subarray(0, bytes.length - 7)).ok).toBe(false); // StationTime is last
+    expect(decodeClaimBlob(Buffer.concat([bytes, bytes.subarray(bytes.length - 7)])).ok).toBe(false);
+  });
+
   it('encodes a claim the device decodes back, with a stable id per encoding', () => {
     const claim = sampleClaim(4);
     const encoded = EncodedClaim.encode(claim, 1_700_000_000_000);

@@ -3,7 +3,23 @@ import { z } from 'zod';
 import { crc32 } from './crc32.js';
 import { ClaimTag } from './protocol-constants.js';
 import { encodeTlv, TlvFields, u16, u32, utf8 } from './tlv.js';
-import type { TlvField } from './tlv.js';
+import type { FieldRules, TlvField } from './tlv.js';
+
+/** Section 5.1: every known claim field occurs once, except TemplateParameter; integers have their size. */
+const claimFieldRules: FieldRules = {
+  [ClaimTag.CertificatePem]: {},
+  [ClaimTag.PrivateKeyPem]: {},
+  [ClaimTag.RootCaPem]: {},
+  [ClaimTag.EndpointHost]: {},
+  [ClaimTag.EndpointPort]: { size: 2 },
+  [ClaimTag.TemplateName]: {},
+  [ClaimTag.TemplateParameter]: { repeatable: true },
+  [ClaimTag.ExpiresAt]: { size: 4 },
+  [ClaimTag.StationTime]: { size: 4 },
+};
+
+/** Any expiry below this (March 1973 in milliseconds) is a value in seconds passed by mistake. */
+const SMALLEST_PLAUSIBLE_EXPIRY_MS = 100_000_000_000;
 
 /** What a device needs to run Fleet Provisioning on its own: the short-lived claim and where to use it. */
 export const deviceClaimSchema = z.object({
@@ -33,8 +49,23 @@ export class EncodedClaim {
     return this.bytes.length;
   }
 
+  /**
+   * `claim.expiresAt` and `stationTimeMs` are milliseconds since the epoch. Throws a RangeError naming
+   * the field (never its value, nor any claim material) for an expiry that is clearly in seconds or
+   * that is not after the station's clock in whole seconds (the device would refuse it: CLAIM_EXPIRED).
+   */
   static encode(claim: DeviceClaim, stationTimeMs = Date.now()): EncodedClaim {
     const valid = deviceClaimSchema.parse(claim);
+    if (valid.expiresAt < SMALLEST_PLAUSIBLE_EXPIRY_MS) {
+      throw new RangeError(
+        'claim.expiresAt looks like seconds since 1970; it must be milliseconds since 1970 (e.g. Date.now() + 300_000).',
+      );
+    }
+    if (Math.floor(valid.expiresAt / 1000) <= Math.floor(stationTimeMs / 1000)) {
+      throw new RangeError(
+        'claim.expiresAt is not in the future of the station clock: the claim has already expired; get a fresh claim.',
+      );
+    }
     const fields: TlvField[] = [
       [ClaimTag.CertificatePem, utf8(valid.certificatePem)],
       [ClaimTag.PrivateKeyPem, utf8(valid.privateKeyPem)],
@@ -61,7 +92,7 @@ export class EncodedClaim {
 }
 
 export interface DecodedClaim extends DeviceClaim {
-  /** Station clock when the claim was encoded (ms), for a device without a real-time clock. */
+  /** Station clock when the claim was encoded (ms; required): the device's "now" for expiry (5.4). */
   stationTime: number;
 }
 
@@ -69,8 +100,9 @@ export interface DecodedClaim extends DeviceClaim {
 export function decodeClaimBlob(
   bytes: Buffer,
 ): { ok: true; claim: DecodedClaim } | { ok: false; reason: string } {
-  const tlv = TlvFields.decode(bytes);
-  if (!tlv) return { ok: false, reason: 'claim fields run past the end' };
+  const tlv = TlvFields.decode(bytes, claimFieldRules);
+  if (!tlv)
+    return { ok: false, reason: 'claim fields malformed (past the end, repeated or of the wrong size)' };
   const parameters: Record<string, string> = {};
   for (const value of tlv.all(ClaimTag.TemplateParameter)) {
     const separator = value.indexOf(0);
@@ -81,7 +113,7 @@ export function decodeClaimBlob(
   }
   const expiresAt = tlv.uint(ClaimTag.ExpiresAt);
   const stationTime = tlv.uint(ClaimTag.StationTime);
-  const parsed = deviceClaimSchema.safeParse({
+  const parsed = deviceClaimSchema.extend({ stationTime: z.number().int().positive() }).safeParse({
     certificatePem: tlv.string(ClaimTag.CertificatePem),
     privateKeyPem: tlv.string(ClaimTag.PrivateKeyPem),
     rootCaPem: tlv.string(ClaimTag.RootCaPem),
@@ -89,6 +121,7 @@ export function decodeClaimBlob(
     templateName: tlv.string(ClaimTag.TemplateName),
     templateParameters: parameters,
     expiresAt: expiresAt === undefined ? undefined : expiresAt * 1000,
+    stationTime: stationTime === undefined ? undefined : stationTime * 1000,
   });
   if (!parsed.success) {
     // Name the fields only; values may be secret.
@@ -97,5 +130,5 @@ export function decodeClaimBlob(
       reason: `invalid claim fields: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
     };
   }
-  return { ok: true, claim: { ...parsed.data, stationTime: (stationTime ?? 0) * 1000 } };
+  return { ok: true, claim: parsed.data };
 }

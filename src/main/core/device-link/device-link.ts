@@ -31,6 +31,7 @@ import {
   encodeHelloRequest,
   encodeProvision,
   encodeResetIdentity,
+  eventProvisionSeq,
 } from './protocol-messages.js';
 import type { DeviceHello, ProvisioningResult } from './protocol-messages.js';
 
@@ -68,6 +69,8 @@ export interface LinkStats {
   framesReceived: number;
   corruptFrames: number;
   duplicateFrames: number;
+  /** RESULT/FAILURE copies ignored: they answer an earlier PROVISION, or (a revision 1.0 device) came too early. */
+  staleEvents: number;
   retransmittedRequests: number;
   retransmittedChunks: number;
   logLines: number;
@@ -117,12 +120,16 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   private busy = false;
   private announced: DeviceHello | undefined;
   private provisionListener: ((event: ProvisionEvent) => void) | undefined;
-  private readonly seenEvents = new Set<number>();
+  /** The running provision() has its PROVISION answered (events from then on are its own). */
+  private provisionAnswered = false;
+  /** type << 8 | seq of the last RESULT/FAILURE acted on since the device's boot: later copies are stale. */
+  private lastOutcome: number | undefined;
   private readonly statsCounters: LinkStats = {
     framesSent: 0,
     framesReceived: 0,
     corruptFrames: 0,
     duplicateFrames: 0,
+    staleEvents: 0,
     retransmittedRequests: 0,
     retransmittedChunks: 0,
     logLines: 0,
@@ -243,6 +250,18 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       what: 'announce itself',
       acceptBootHello: true,
     });
+    if (frame.type === MessageType.Nak) {
+      const nak = decodeNak(frame.payload);
+      if (nak.ok && nak.value.code === ErrorCode.VersionUnsupported) {
+        const versions = nak.value.supportedVersions;
+        throw new LinkInterrupt({
+          kind: 'protocol-error',
+          ...(versions ? { deviceVersions: versions } : {}),
+          message: `The device does not serve protocol version ${PROTOCOL_VERSION}; it serves ${versions ? `version ${versions.join(', ')}` : 'other versions (it did not say which)'}. Update the station or the firmware.`,
+        });
+      }
+      throw this.rejectedBy(frame, 'announce itself');
+    }
     if (frame.type !== MessageType.Hello) throw this.unexpected(frame, 'HELLO');
     return this.acceptHello(frame);
   }
@@ -272,7 +291,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       throw new LinkInterrupt({
         kind: 'rejected',
         code: ErrorCode.ClaimTooLarge,
-        codeName: 'ClaimTooLarge',
+        codeName: errorCodeName[ErrorCode.ClaimTooLarge] ?? 'CLAIM_TOO_LARGE',
         message: `The claim is ${claim.length} bytes but the device holds at most ${hello.maxClaim}.`,
       });
     }
@@ -397,17 +416,23 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   private async provision(options: ProvisionOptions): Promise<ProvisioningResult> {
     const events: ProvisionEvent[] = [];
     let wake: (() => void) | undefined;
-    this.seenEvents.clear();
+    let provisionSeq: number | undefined;
+    let lastProgressSeq: number | undefined;
+    this.provisionAnswered = false;
     this.provisionListener = (event) => {
       events.push(event);
       wake?.();
     };
     try {
-      await this.simpleRequest(
+      await this.request(
         MessageType.Provision,
         encodeProvision({ mode: options.mode, replaceIdentity: options.replaceIdentity ?? false }),
-        'start provisioning',
-      );
+        {
+          what: 'start provisioning',
+          onSeq: (seq) => (provisionSeq = seq),
+          onAnswer: () => (this.provisionAnswered = true),
+        },
+      ).then((frame) => this.expectAck(frame, 'start provisioning'));
       const deadline = performance.now() + Timing.provisioningTotal * this.timeoutScale;
       for (;;) {
         let event = events.shift();
@@ -430,21 +455,43 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
           if (!event && deadline - performance.now() > 0) {
             throw new LinkInterrupt({
               kind: 'no-response',
-              message: `The device went silent for ${Timing.provisioningSilence / 1000} s while provisioning. Check it is powered, then abort and retry.`,
+              message: `The device went silent for ${Timing.provisioningSilence / 1000} s while provisioning. Check it is powered, then ask it to announce itself: if its HELLO names a new identity, provisioning succeeded and only the result was lost; otherwise abort and retry.`,
             });
           }
           if (!event) continue;
         }
         const { frame } = event;
         if (frame.type === MessageType.Progress) {
+          // A same-seq PROGRESS is a heartbeat (proof of life, already counted by waking us): report
+          // each event once.
+          if (frame.seq === lastProgressSeq) {
+            this.statsCounters.duplicateFrames++;
+            continue;
+          }
           const progress = decodeProgress(frame.payload);
           if (!progress.ok) continue;
+          lastProgressSeq = frame.seq;
           this.emit('progress', {
             stage: progress.value.stage,
             stageName: progressStageName[progress.value.stage] ?? `stage-${progress.value.stage}`,
             ...(progress.value.detail ? { detail: progress.value.detail } : {}),
           });
-        } else if (frame.type === MessageType.Result) {
+        } else if (frame.type === MessageType.Result || frame.type === MessageType.Failure) {
+          // The outcome of an earlier PROVISION is never this one's (section 3.2): its ProvisionSeq
+          // names another PROVISION, or (a device of revision 1.0, without it) it repeats the last
+          // outcome this link acted on.
+          const key = (frame.type << 8) | frame.seq;
+          const answers = eventProvisionSeq(
+            frame.type === MessageType.Result ? 'result' : 'failure',
+            frame.payload,
+          );
+          if (answers !== undefined ? answers !== provisionSeq : key === this.lastOutcome) {
+            this.statsCounters.staleEvents++;
+            continue;
+          }
+          this.lastOutcome = key;
+        }
+        if (frame.type === MessageType.Result) {
           const result = decodeResult(frame.payload);
           if (!result.ok) {
             throw new LinkInterrupt({
@@ -476,13 +523,17 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       }
     } finally {
       this.provisionListener = undefined;
+      this.provisionAnswered = false;
     }
   }
 
   // ---- requests ---------------------------------------------------------------------------------
 
   private async simpleRequest(type: number, payload: Buffer, what: string): Promise<Frame> {
-    const frame = await this.request(type, payload, { what });
+    return this.expectAck(await this.request(type, payload, { what }), what);
+  }
+
+  private expectAck(frame: Frame, what: string): Frame {
     if (frame.type === MessageType.Nak) throw this.rejectedBy(frame, what);
     if (frame.type !== MessageType.Ack) throw this.unexpected(frame, 'ACK');
     return frame;
@@ -492,14 +543,25 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   private async request(
     type: number,
     payload: Buffer,
-    options: { what: string; timeoutMs?: number; acceptBootHello?: boolean },
+    options: {
+      what: string;
+      timeoutMs?: number;
+      acceptBootHello?: boolean;
+      /** Called as the answer is received, before any later frame is dispatched. */
+      onAnswer?: (frame: Frame) => void;
+      /** Told the request's seq before it is sent. */
+      onSeq?: (seq: number) => void;
+    },
   ): Promise<Frame> {
     const seq = this.nextSeq();
+    options.onSeq?.(seq);
     const wire = this.encode({ type, seq, payload });
     let answer: Frame | undefined;
     let wake: (() => void) | undefined;
     this.pending.set(seq, (frame) => {
+      if (answer) return;
       answer = frame;
+      options.onAnswer?.(frame);
       wake?.();
     });
     if (options.acceptBootHello) this.bootHelloListener = (frame) => this.pending.get(seq)?.(frame);
@@ -568,17 +630,24 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
         return;
       case MessageType.Result:
       case MessageType.Failure: {
-        // Acknowledge every copy so the device stops repeating; act on the first only.
+        // A device of revision 1.0 does not say which PROVISION an outcome answers: while our PROVISION
+        // is unanswered such a copy may be an earlier one's, so leave it unacknowledged (the device
+        // repeats it every second) and judge a copy that comes after the answer.
+        const kind = frame.type === MessageType.Result ? 'result' : 'failure';
+        if (
+          this.provisionListener &&
+          !this.provisionAnswered &&
+          eventProvisionSeq(kind, frame.payload) === undefined
+        ) {
+          this.statsCounters.staleEvents++;
+          return;
+        }
+        // Acknowledge every other copy so the device stops repeating; provision() acts on the first only.
         void this.write(
           this.encode({ type: MessageType.EventAck, seq: frame.seq, payload: Buffer.alloc(0) }),
         ).catch(() => undefined);
-        const key = (frame.type << 8) | frame.seq;
-        if (this.seenEvents.has(key)) {
-          this.statsCounters.duplicateFrames++;
-          return;
-        }
-        this.seenEvents.add(key);
-        this.provisionListener?.({ frame });
+        if (this.provisionListener) this.provisionListener({ frame });
+        else this.statsCounters.duplicateFrames++;
         return;
       }
       default:
@@ -601,6 +670,8 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     const hello = decoded.value;
     const known = this.announced;
     const restarted = known !== undefined && known.bootId !== hello.bootId;
+    // A new boot restarts the device's event counter at 0: an old outcome's seq means nothing now.
+    if (restarted) this.lastOutcome = undefined;
     if (!hello.boot && settle) {
       if (restarted) this.emit('rebooted', hello);
       settle(frame);

@@ -14,7 +14,11 @@ export type LinkFailure =
   | { kind: 'provisioning-failed'; message: string; failure: ProvisioningFailure; codeName: string }
   | { kind: 'timeout'; message: string }
   | { kind: 'aborted'; message: string }
-  | { kind: 'protocol-error'; message: string }
+  | {
+      kind: 'protocol-error';
+      message: string;
+      /** NAK VERSION_UNSUPPORTED: what the device serves. */ deviceVersions?: number[];
+    }
   | { kind: 'busy'; message: string }
   | { kind: 'closed'; message: string };
 

@@ -1,6 +1,8 @@
 /** Numbers of the device link protocol, version 1. docs/device-protocol.md is the normative text. */
 
 export const PROTOCOL_VERSION = 1;
+/** The protocol versions this implementation serves (sent in NAK VERSION_UNSUPPORTED). */
+export const SUPPORTED_VERSIONS: readonly number[] = [PROTOCOL_VERSION];
 /** Smallest receive buffer a device may announce. */
 export const MIN_RX_BUFFER = 256;
 /** Largest frame body (before COBS) either side ever builds. */
@@ -57,11 +59,16 @@ export const ResetIdentityTag = { SerialNumber: 0x01 } as const;
 
 export const AckTag = { HeldBytes: 0x01 } as const;
 
-export const NakTag = { Code: 0x01, Message: 0x02 } as const;
+export const NakTag = { Code: 0x01, Message: 0x02, SupportedVersions: 0x03 } as const;
 
 export const ProgressTag = { Stage: 0x01, Detail: 0x02 } as const;
 
-export const ResultTag = { ThingName: 0x01, CertificateId: 0x02, Fingerprint: 0x03 } as const;
+export const ResultTag = {
+  ThingName: 0x01,
+  CertificateId: 0x02,
+  Fingerprint: 0x03,
+  ProvisionSeq: 0x04,
+} as const;
 
 export const FailureTag = {
   Code: 0x01,
@@ -70,6 +77,7 @@ export const FailureTag = {
   AwsStatusCode: 0x04,
   AwsErrorCode: 0x05,
   AwsErrorMessage: 0x06,
+  ProvisionSeq: 0x07,
 } as const;
 
 /** Fields of the claim blob delivered in chunks. */
@@ -151,8 +159,12 @@ export const ErrorCode = {
   KeyGenerationFailed: 0x0208,
   Internal: 0x02ff,
 } as const;
+/** The document's names of the error codes (section 6.2), e.g. 0x010c → `SERIAL_MISMATCH`. */
 export const errorCodeName: Record<number, string> = Object.fromEntries(
-  Object.entries(ErrorCode).map(([name, code]) => [code, name]),
+  Object.entries(ErrorCode).map(([name, code]) => [
+    code,
+    name.replace(/(?<=[a-z0-9])(?=[A-Z])/g, '_').toUpperCase(),
+  ]),
 );
 
 /** Timing rules (milliseconds) both sides rely on; see the protocol document, "Timeouts". */

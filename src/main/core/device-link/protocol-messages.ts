@@ -19,9 +19,63 @@ import {
 } from './protocol-constants.js';
 import type { ProvisioningMode } from './protocol-constants.js';
 import { encodeTlv, TlvFields, u16, u32, u8, utf8 } from './tlv.js';
-import type { TlvField } from './tlv.js';
+import type { FieldRules, TlvField } from './tlv.js';
 
 /** Typed payloads of every message, with encoders and validating decoders for both directions. */
+
+/** Sizes and repeatability of each message's known tags (section 4): other shapes are malformed. */
+const once = {};
+export const fieldRules = {
+  helloRequest: { [HelloRequestTag.ProtocolVersion]: { size: 1 } },
+  hello: {
+    [HelloTag.ProtocolVersion]: { size: 1 },
+    [HelloTag.SerialNumber]: once,
+    [HelloTag.Model]: once,
+    [HelloTag.HardwareRevision]: once,
+    [HelloTag.FirmwareVersion]: once,
+    [HelloTag.RxBuffer]: { size: 2 },
+    [HelloTag.Modes]: { size: 1 },
+    [HelloTag.MaxClaim]: { size: 4 },
+    [HelloTag.ThingName]: once,
+    [HelloTag.CertificateId]: { size: 64 },
+    [HelloTag.HeldClaimId]: { size: 16 },
+    [HelloTag.HeldClaimBytes]: { size: 4 },
+    [HelloTag.HeldClaimTotal]: { size: 4 },
+    [HelloTag.State]: { size: 1 },
+    [HelloTag.Boot]: { size: 1 },
+    [HelloTag.BootId]: { size: 4 },
+  },
+  claimBegin: {
+    [ClaimBeginTag.ClaimId]: { size: 16 },
+    [ClaimBeginTag.TotalLength]: { size: 4 },
+    [ClaimBeginTag.Crc32]: { size: 4 },
+  },
+  provision: { [ProvisionTag.Mode]: { size: 1 }, [ProvisionTag.Flags]: { size: 1 } },
+  resetIdentity: { [ResetIdentityTag.SerialNumber]: once },
+  ack: { [AckTag.HeldBytes]: { size: 4 } },
+  nak: { [NakTag.Code]: { size: 2 }, [NakTag.Message]: once, [NakTag.SupportedVersions]: once },
+  progress: { [ProgressTag.Stage]: { size: 1 }, [ProgressTag.Detail]: once },
+  result: {
+    [ResultTag.ThingName]: once,
+    [ResultTag.CertificateId]: { size: 64 },
+    [ResultTag.Fingerprint]: { size: 32 },
+    [ResultTag.ProvisionSeq]: { size: 1 },
+  },
+  failure: {
+    [FailureTag.Code]: { size: 2 },
+    [FailureTag.Message]: once,
+    [FailureTag.Stage]: { size: 1 },
+    [FailureTag.AwsStatusCode]: { size: 2 },
+    [FailureTag.AwsErrorCode]: once,
+    [FailureTag.AwsErrorMessage]: once,
+    [FailureTag.ProvisionSeq]: { size: 1 },
+  },
+} satisfies Record<string, FieldRules>;
+
+/** Empty-payload requests (ABORT, WIPE_CLAIM) still carry well-formed fields (none known). */
+export function isWellFormed(payload: Buffer): boolean {
+  return TlvFields.decode(payload) !== undefined;
+}
 
 const printable = (max: number) =>
   z
@@ -96,8 +150,8 @@ function fromSchema<T>(schema: z.ZodType<T>, input: unknown): DecodeResult<T> {
 }
 
 export function decodeHello(payload: Buffer): DecodeResult<DeviceHello> {
-  const tlv = TlvFields.decode(payload);
-  if (!tlv) return { ok: false, reason: 'fields run past the end of the payload' };
+  const tlv = TlvFields.decode(payload, fieldRules.hello);
+  if (!tlv) return { ok: false, reason: 'malformed fields (past the end, repeated or of the wrong size)' };
   const modeBits = tlv.uint(HelloTag.Modes) ?? 0;
   const modes: ProvisioningMode[] = [];
   if (modeBits & ModeBit.Csr) modes.push('csr');
@@ -136,9 +190,9 @@ export function encodeHelloRequest(protocolVersion: number): Buffer {
 }
 
 export function decodeHelloRequest(payload: Buffer): DecodeResult<{ protocolVersion: number }> {
-  const version = TlvFields.decode(payload)?.uint(HelloRequestTag.ProtocolVersion);
+  const version = TlvFields.decode(payload, fieldRules.helloRequest)?.uint(HelloRequestTag.ProtocolVersion);
   return version === undefined
-    ? { ok: false, reason: 'no protocol version' }
+    ? { ok: false, reason: 'ProtocolVersion missing or malformed' }
     : { ok: true, value: { protocolVersion: version } };
 }
 
@@ -158,7 +212,7 @@ export function encodeClaimBegin(begin: ClaimBegin): Buffer {
 }
 
 export function decodeClaimBegin(payload: Buffer): DecodeResult<ClaimBegin> {
-  const tlv = TlvFields.decode(payload);
+  const tlv = TlvFields.decode(payload, fieldRules.claimBegin);
   const id = tlv?.bytes(ClaimBeginTag.ClaimId);
   const totalLength = tlv?.uint(ClaimBeginTag.TotalLength);
   const crc = tlv?.bytes(ClaimBeginTag.Crc32);
@@ -191,6 +245,12 @@ export interface ProvisionRequest {
   replaceIdentity: boolean;
 }
 
+/** A well-formed PROVISION; `mode` is absent when the Mode byte names no mode this protocol knows. */
+export interface DecodedProvision {
+  mode?: ProvisioningMode;
+  replaceIdentity: boolean;
+}
+
 export function encodeProvision(request: ProvisionRequest): Buffer {
   return encodeTlv([
     [ProvisionTag.Mode, u8(modeCode[request.mode])],
@@ -198,18 +258,15 @@ export function encodeProvision(request: ProvisionRequest): Buffer {
   ]);
 }
 
-export function decodeProvision(payload: Buffer): DecodeResult<ProvisionRequest> {
-  const tlv = TlvFields.decode(payload);
+/** Malformed only if the fields are, or Mode is missing; an unknown mode value is MODE_UNSUPPORTED. */
+export function decodeProvision(payload: Buffer): DecodeResult<DecodedProvision> {
+  const tlv = TlvFields.decode(payload, fieldRules.provision);
   const mode = tlv?.uint(ProvisionTag.Mode);
-  if (mode !== 1 && mode !== 2) return { ok: false, reason: 'PROVISION mode must be 1 (csr) or 2 (keys)' };
-  const flags = tlv?.uint(ProvisionTag.Flags) ?? 0;
-  return {
-    ok: true,
-    value: {
-      mode: mode === 1 ? 'csr' : 'keys',
-      replaceIdentity: (flags & ProvisionFlag.ReplaceIdentity) !== 0,
-    },
-  };
+  if (!tlv || mode === undefined) return { ok: false, reason: 'PROVISION needs a one-byte Mode' };
+  const flags = tlv.uint(ProvisionTag.Flags) ?? 0;
+  const replaceIdentity = (flags & ProvisionFlag.ReplaceIdentity) !== 0;
+  if (mode !== 1 && mode !== 2) return { ok: true, value: { replaceIdentity } };
+  return { ok: true, value: { mode: mode === 1 ? 'csr' : 'keys', replaceIdentity } };
 }
 
 export function encodeResetIdentity(serialNumber: string): Buffer {
@@ -217,7 +274,9 @@ export function encodeResetIdentity(serialNumber: string): Buffer {
 }
 
 export function decodeResetIdentity(payload: Buffer): DecodeResult<{ serialNumber: string }> {
-  const serialNumber = TlvFields.decode(payload)?.string(ResetIdentityTag.SerialNumber);
+  const serialNumber = TlvFields.decode(payload, fieldRules.resetIdentity)?.string(
+    ResetIdentityTag.SerialNumber,
+  );
   return serialNumber ? { ok: true, value: { serialNumber } } : { ok: false, reason: 'no serial number' };
 }
 
@@ -226,7 +285,7 @@ export function encodeAck(heldBytes?: number): Buffer {
 }
 
 export function decodeAck(payload: Buffer): DecodeResult<{ heldBytes?: number }> {
-  const tlv = TlvFields.decode(payload);
+  const tlv = TlvFields.decode(payload, fieldRules.ack);
   if (!tlv) return { ok: false, reason: 'malformed ACK' };
   const heldBytes = tlv.uint(AckTag.HeldBytes);
   return { ok: true, value: heldBytes === undefined ? {} : { heldBytes } };
@@ -235,23 +294,36 @@ export function decodeAck(payload: Buffer): DecodeResult<{ heldBytes?: number }>
 export interface DeviceError {
   code: number;
   message: string;
+  /** NAK VERSION_UNSUPPORTED only: the protocol versions the device serves. */
+  supportedVersions?: number[];
 }
 
 const boundedText = (max: number) => z.string().max(max);
 
 export function encodeNak(error: DeviceError): Buffer {
-  return encodeTlv([
+  const fields: TlvField[] = [
     [NakTag.Code, u16(error.code)],
     [NakTag.Message, utf8(error.message)],
-  ]);
+  ];
+  if (error.supportedVersions) fields.push([NakTag.SupportedVersions, Buffer.from(error.supportedVersions)]);
+  return encodeTlv(fields);
 }
 
 export function decodeNak(payload: Buffer): DecodeResult<DeviceError> {
-  const tlv = TlvFields.decode(payload);
-  return fromSchema(z.object({ code: z.number().int(), message: boundedText(512) }), {
-    code: tlv?.uint(NakTag.Code),
-    message: tlv?.string(NakTag.Message) ?? '',
-  });
+  const tlv = TlvFields.decode(payload, fieldRules.nak);
+  const versions = tlv?.bytes(NakTag.SupportedVersions);
+  return fromSchema(
+    z.object({
+      code: z.number().int(),
+      message: boundedText(512),
+      supportedVersions: z.array(z.number().int().min(1)).min(1).optional(),
+    }),
+    {
+      code: tlv?.uint(NakTag.Code),
+      message: tlv?.string(NakTag.Message) ?? '',
+      ...(versions ? { supportedVersions: [...versions] } : {}),
+    },
+  );
 }
 
 export interface ProgressEvent {
@@ -266,7 +338,7 @@ export function encodeProgress(event: ProgressEvent): Buffer {
 }
 
 export function decodeProgress(payload: Buffer): DecodeResult<ProgressEvent> {
-  const tlv = TlvFields.decode(payload);
+  const tlv = TlvFields.decode(payload, fieldRules.progress);
   return fromSchema(
     z.object({ stage: z.number().int().min(1).max(255), detail: boundedText(256).optional() }),
     {
@@ -279,21 +351,33 @@ export function decodeProgress(payload: Buffer): DecodeResult<ProgressEvent> {
 export const provisioningResultSchema = z.object({
   thingName: z.string().max(128),
   certificateId: z.string().regex(/^[0-9a-f]{64}$/),
-  /** SHA-256 of the certificate DER, lowercase hex. */
+  /** SHA-256 of the certificate DER, lowercase hex (AWS IoT's certificate id is the same value). */
   fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type ProvisioningResult = z.infer<typeof provisioningResultSchema>;
 
-export function encodeResult(result: ProvisioningResult): Buffer {
-  return encodeTlv([
+/** `provisionSeq`: the seq of the PROVISION this result answers (required of revision 1.1 devices). */
+export function encodeResult(result: ProvisioningResult, provisionSeq?: number): Buffer {
+  const fields: TlvField[] = [
     [ResultTag.ThingName, utf8(result.thingName)],
     [ResultTag.CertificateId, utf8(result.certificateId)],
     [ResultTag.Fingerprint, Buffer.from(result.fingerprint, 'hex')],
-  ]);
+  ];
+  if (provisionSeq !== undefined) fields.push([ResultTag.ProvisionSeq, u8(provisionSeq)]);
+  return encodeTlv(fields);
+}
+
+/**
+ * The ProvisionSeq of a RESULT or FAILURE: the seq of the PROVISION it answers. Undefined when the
+ * device does not send it (document revision 1.0) or the payload is malformed.
+ */
+export function eventProvisionSeq(type: 'result' | 'failure', payload: Buffer): number | undefined {
+  const tag = type === 'result' ? ResultTag.ProvisionSeq : FailureTag.ProvisionSeq;
+  return TlvFields.decode(payload, fieldRules[type])?.uint(tag);
 }
 
 export function decodeResult(payload: Buffer): DecodeResult<ProvisioningResult> {
-  const tlv = TlvFields.decode(payload);
+  const tlv = TlvFields.decode(payload, fieldRules.result);
   return fromSchema(provisioningResultSchema, {
     thingName: tlv?.string(ResultTag.ThingName) ?? '',
     certificateId: tlv?.string(ResultTag.CertificateId),
@@ -315,7 +399,8 @@ export const provisioningFailureSchema = z.object({
 });
 export type ProvisioningFailure = z.infer<typeof provisioningFailureSchema>;
 
-export function encodeFailure(failure: ProvisioningFailure): Buffer {
+/** `provisionSeq`: the seq of the PROVISION this failure answers (required of revision 1.1 devices). */
+export function encodeFailure(failure: ProvisioningFailure, provisionSeq?: number): Buffer {
   const fields: TlvField[] = [
     [FailureTag.Code, u16(failure.code)],
     [FailureTag.Message, utf8(failure.message)],
@@ -325,11 +410,12 @@ export function encodeFailure(failure: ProvisioningFailure): Buffer {
     fields.push([FailureTag.AwsStatusCode, u16(failure.aws.statusCode)]);
   if (failure.aws?.errorCode) fields.push([FailureTag.AwsErrorCode, utf8(failure.aws.errorCode)]);
   if (failure.aws?.errorMessage) fields.push([FailureTag.AwsErrorMessage, utf8(failure.aws.errorMessage)]);
+  if (provisionSeq !== undefined) fields.push([FailureTag.ProvisionSeq, u8(provisionSeq)]);
   return encodeTlv(fields);
 }
 
 export function decodeFailure(payload: Buffer): DecodeResult<ProvisioningFailure> {
-  const tlv = TlvFields.decode(payload);
+  const tlv = TlvFields.decode(payload, fieldRules.failure);
   const statusCode = tlv?.uint(FailureTag.AwsStatusCode);
   const errorCode = tlv?.string(FailureTag.AwsErrorCode);
   const errorMessage = tlv?.string(FailureTag.AwsErrorMessage);

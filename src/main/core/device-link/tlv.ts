@@ -4,6 +4,13 @@
  */
 export type TlvField = readonly [tag: number, value: Uint8Array];
 
+/**
+ * What a message's table says about its known tags (docs/device-protocol.md 2.5): a fixed `size`
+ * (integers, ids) and whether the tag is `repeatable`. A known tag that occurs twice without being
+ * repeatable, or has another size, makes the whole payload malformed. Unknown tags are skipped.
+ */
+export type FieldRules = Readonly<Record<number, { size?: number; repeatable?: boolean }>>;
+
 export function encodeTlv(fields: readonly TlvField[]): Buffer {
   const size = fields.reduce((total, [, value]) => total + 3 + value.length, 0);
   const output = Buffer.alloc(size);
@@ -21,8 +28,11 @@ export function encodeTlv(fields: readonly TlvField[]): Buffer {
 export class TlvFields {
   private constructor(private readonly fields: ReadonlyMap<number, Buffer[]>) {}
 
-  /** Undefined when a field runs past the end of the payload. */
-  static decode(payload: Buffer): TlvFields | undefined {
+  /**
+   * Undefined when the payload is malformed: a field runs past its end, or (with `rules`) a known tag
+   * is repeated without being repeatable or has a size other than its table's.
+   */
+  static decode(payload: Buffer, rules: FieldRules = {}): TlvFields | undefined {
     const fields = new Map<number, Buffer[]>();
     let offset = 0;
     while (offset < payload.length) {
@@ -31,6 +41,9 @@ export class TlvFields {
       const length = payload.readUInt16LE(offset + 1);
       if (offset + 3 + length > payload.length) return undefined;
       const value = payload.subarray(offset + 3, offset + 3 + length);
+      const rule = rules[tag];
+      if (rule?.size !== undefined && length !== rule.size) return undefined;
+      if (rule && !rule.repeatable && fields.has(tag)) return undefined;
       fields.set(tag, [...(fields.get(tag) ?? []), value]);
       offset += 3 + length;
     }
