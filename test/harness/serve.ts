@@ -28,7 +28,7 @@ try {
     core: {
       profile: await loadProfileView(values.profile),
       dataDirectory,
-      extraPortPatterns: values.ports,
+      fixedPortPatterns: values.ports,
       pollIntervalMs: Number(values['poll-ms']),
     },
   });

@@ -13,7 +13,7 @@ export interface StationCoreOptions {
   /** Folder for the operator's settings. */
   dataDirectory: string;
   /** Ports given on the command line or by the environment, added to the saved ones. */
-  extraPortPatterns?: readonly string[];
+  fixedPortPatterns?: readonly string[];
   listSystemPorts?: SystemPortLister;
   pollIntervalMs?: number;
   useUsbHotplug?: boolean;
@@ -35,7 +35,7 @@ export class StationCore {
     this.settings = new StationSettingsStore(options.dataDirectory, this.log);
     this.discovery = new SerialDiscovery({
       listSystemPorts: options.listSystemPorts ?? createSystemPortLister(this.log),
-      fixedPatterns: options.extraPortPatterns,
+      fixedPatterns: options.fixedPortPatterns,
       pollIntervalMs: options.pollIntervalMs,
       useUsbHotplug: options.useUsbHotplug,
       log: this.log,

@@ -14,7 +14,7 @@ export const embeddedSandboxProfile: StationProfileView = {
   region: 'us-east-1',
 };
 
-export async function loadProfileFile(path: string): Promise<StationProfile> {
+async function loadProfileFile(path: string): Promise<StationProfile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -40,7 +40,7 @@ export async function loadProfileFile(path: string): Promise<StationProfile> {
   return parsed.profile;
 }
 
-export function profileView(profile: StationProfile): StationProfileView {
+function profileView(profile: StationProfile): StationProfileView {
   return { name: profile.name, kind: profile.kind, region: profile.region };
 }
 

@@ -46,7 +46,7 @@ if (!app.requestSingleInstanceLock()) {
       },
       profile: await loadProfileView(process.env.STATION_PROFILE),
       dataDirectory: app.getPath('userData'),
-      extraPortPatterns: (process.env.STATION_SERIAL_PORTS ?? '').split(',').filter(Boolean),
+      fixedPortPatterns: (process.env.STATION_SERIAL_PORTS ?? '').split(',').filter(Boolean),
       log,
     });
     const windows = () => (mainWindow ? [mainWindow] : []);
