@@ -24,7 +24,9 @@ function conflict(thingName: string, property: string): ProvisioningRejection {
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().every((value, index) => value === [...b].sort()[index]);
+  if (a.length !== b.length) return false;
+  const sortedB = [...b].sort();
+  return [...a].sort().every((value, index) => value === sortedB[index]);
 }
 
 function sameAttributes(a: Record<string, string>, b: Record<string, string>): boolean {
