@@ -12,6 +12,7 @@ import type {
   ProvisioningTemplateRecord,
   ThingRecord,
 } from './registry-model.js';
+import { MAX_TEMPLATE_BODY_LENGTH } from './template/provisioning-template.js';
 
 /**
  * The sandbox's AWS IoT registry: provisioning templates, claim certificates, account certificates,
@@ -115,7 +116,6 @@ const certificateIdPattern = /^[0-9a-f]{64}$/;
 const payloadVersionPattern = /^[0-9-]+$/;
 const attributeNamePattern = /^[a-zA-Z0-9_.,@/:#-]+$/;
 const attributeValuePattern = /^[\p{L}\p{N}_ +.,@/:#=[\]-]*$/u;
-const maxTemplateBodyLength = 10240;
 
 const policyStatementSchema = z.object({
   Effect: z.enum(['Allow', 'Deny']),
@@ -670,8 +670,8 @@ function validateTemplateName(name: string): void {
 }
 
 function validateTemplateBody(body: string): void {
-  if (body.length > maxTemplateBodyLength) {
-    throw invalid(`The template body is longer than ${maxTemplateBodyLength} characters.`);
+  if (body.length > MAX_TEMPLATE_BODY_LENGTH) {
+    throw invalid(`The template body is longer than ${MAX_TEMPLATE_BODY_LENGTH} characters.`);
   }
   let parsed: unknown;
   try {
