@@ -391,8 +391,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
           inFlightBytes -= earlier.wire;
           if (seq === event.seq) break;
         }
-        if (event.frame.type === MessageType.Nak) throw this.rejectedBy(event.frame, 'accept the claim');
-        if (event.frame.type !== MessageType.Ack) throw this.unexpected(event.frame, 'ACK');
+        // Throws on a NAK or anything other than an ACK.
         const ackHeld = this.heldFromAck(event.frame, 'CLAIM_CHUNK');
         if (ackHeld > held) {
           held = Math.min(ackHeld, total);
