@@ -51,8 +51,6 @@ export interface FirmwareConfig {
   send: (bytes: Buffer) => void;
   /** Asks the simulator to pull the cable (fault unplug-mid-transfer). */
   requestUnplug: () => void;
-  /** Simulator-side trace (not device output). */
-  trace?: (line: string) => void;
 }
 
 interface HeldClaim {
@@ -64,7 +62,6 @@ interface HeldClaim {
   decoded?: DecodedClaim;
   /** performance.now() when the claim became complete, to age it by the station's clock. */
   completedAt?: number;
-  lastActivity: number;
 }
 
 export interface FirmwareCounters {
@@ -310,7 +307,6 @@ export class DeviceFirmware {
         crc32: expectedCrc,
         held: 0,
         buffer: Buffer.alloc(totalLength),
-        lastActivity: performance.now(),
       };
       this.state = DeviceState.ReceivingClaim;
     } else if (this.claim) {
@@ -504,7 +500,6 @@ export class DeviceFirmware {
   }
 
   private touchClaim(): void {
-    if (this.claim) this.claim.lastActivity = performance.now();
     this.clearIdleTimer();
     this.idleTimer = setTimeout(() => {
       if (this.state !== DeviceState.Provisioning) this.wipeClaim();

@@ -26,11 +26,6 @@ export class PacedLine {
     this.schedule();
   }
 
-  /** Bytes still waiting for their line time. */
-  get backlog(): number {
-    return this.queued;
-  }
-
   /** Drops everything in flight (cable pulled, device reset). */
   clear(): void {
     for (const buffer of this.queue) buffer.fill(0);
