@@ -79,12 +79,3 @@ export function value<T>(result: LinkResult<T>): T {
   if (!result.ok) throw new Error(`expected success, got ${result.failure.kind}: ${result.failure.message}`);
   return result.value;
 }
-
-/** Waits until `path` can be opened again (the simulator plugs the cable back in). */
-export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
