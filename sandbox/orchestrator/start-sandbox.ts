@@ -166,7 +166,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       try {
         await cleanup();
       } catch (error) {
-        log(`sandbox: stopping: ${error instanceof Error ? error.message : String(error)}`);
+        log(`sandbox: stopping: ${describeError(error)}`);
       }
     }
   };
@@ -194,10 +194,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       onInternalError: (error) => log(`cognito: internal error: ${describeError(error)}`),
     });
     const credentials = new TemporaryCredentialStore(clock);
+    const arns = sandboxArns(region, accountId);
     const identityPool = new CognitoIdentityPool({
       identityPoolId: `${region}:5a1db0c5-0000-4000-8000-57a7105a1db0`,
       providers: [{ userPool, clientIds: [APP_CLIENT_ID] }],
-      authenticatedRoleArn: sandboxArns(region, accountId).signedInRole,
+      authenticatedRoleArn: arns.signedInRole,
       roleMappings: {
         [`${userPool.providerName}:${APP_CLIENT_ID}`]: installersRoleMapping(region, accountId),
       },
@@ -219,10 +220,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       host,
       port: options.ports?.mqtt ?? 0,
       log: (line) => log(`mqtt: ${line}`),
-      ...(options.rates ? { rates: brokerRates(options.rates) } : {}),
+      rates: options.rates,
     });
     const mqttAddress = await broker.start();
     cleanups.push(() => broker.stop());
+    const dataEndpoint = `${mqttAddress.host}:${mqttAddress.port}`;
 
     const roles = sandboxRoles(region, accountId);
     const controlPlane = new IotControlPlane({
@@ -231,22 +233,13 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       credentials,
       roles,
       clock,
-      dataEndpointAddress: `${mqttAddress.host}:${mqttAddress.port}`,
-      ...(options.claimValiditySeconds !== undefined
-        ? { claimValiditySeconds: options.claimValiditySeconds }
-        : {}),
-      ...(options.rates?.controlPlaneTps !== undefined || options.rates?.controlPlaneOperations
-        ? {
-            throttle: {
-              ...(options.rates.controlPlaneTps !== undefined
-                ? { defaultTps: options.rates.controlPlaneTps }
-                : {}),
-              ...(options.rates.controlPlaneOperations
-                ? { operations: options.rates.controlPlaneOperations }
-                : {}),
-            },
-          }
-        : {}),
+      dataEndpointAddress: dataEndpoint,
+      // Both take an absent value as their default.
+      claimValiditySeconds: options.claimValiditySeconds,
+      throttle: {
+        defaultTps: options.rates?.controlPlaneTps,
+        operations: options.rates?.controlPlaneOperations,
+      },
       log: (entry) => log(`iot: ${formatControlPlaneEntry(entry)}`),
     });
     const controlPlaneServer: RunningControlPlane = await listenIotControlPlane(controlPlane, {
@@ -269,7 +262,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       identityPoolId: identityPool.identityPoolId,
       cognitoEndpoint: cognitoServer.url,
       controlPlaneEndpoint: controlPlaneServer.url,
-      dataEndpoint: `${mqttAddress.host}:${mqttAddress.port}`,
+      dataEndpoint,
       templateName: TEMPLATE_NAME,
       caCertificatePem: ca.caCertificatePem,
     });
@@ -289,7 +282,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       users: seededUsers,
       seeded: report.created,
       roles,
-      arns: sandboxArns(region, accountId),
+      arns,
       clock,
       registry,
       ca,
@@ -311,20 +304,6 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     }
     throw error;
   }
-}
-
-function brokerRates(rates: SandboxRates): {
-  connectsPerSecondPerClientId?: number;
-  registerThingPerSecond?: number;
-} {
-  return {
-    ...(rates.connectsPerSecondPerClientId !== undefined
-      ? { connectsPerSecondPerClientId: rates.connectsPerSecondPerClientId }
-      : {}),
-    ...(rates.registerThingPerSecond !== undefined
-      ? { registerThingPerSecond: rates.registerThingPerSecond }
-      : {}),
-  };
 }
 
 function formatControlPlaneEntry(entry: ControlPlaneLogEntry): string {
