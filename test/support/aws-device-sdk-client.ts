@@ -223,15 +223,10 @@ export async function newCsr(commonName: string): Promise<{ csrPem: string; priv
     { name: `CN=${commonName}`, keys, signingAlgorithm: algorithm },
     webcrypto,
   );
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const body =
-    pkcs8
-      .toString('base64')
-      .match(/.{1,64}/g)
-      ?.join('\n') ?? '';
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return {
     csrPem: csr.toString('pem'),
-    privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`,
+    privateKeyPem: `${x509.PemConverter.encode(pkcs8, 'PRIVATE KEY')}\n`,
   };
 }
 
