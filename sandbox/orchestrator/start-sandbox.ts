@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StationProfile } from '../../src/shared/station-profile-schema.js';
+import { regionSchema, type StationProfile } from '../../src/shared/station-profile-schema.js';
 import { systemClock, type Clock } from '../clock.js';
 import { routeToServices } from '../cognito/cognito-router.js';
 import { CognitoIdentityPool } from '../cognito/identity-pool.js';
@@ -124,10 +124,7 @@ const optionsSchema = z.object({
       mqtt: portSchema.optional(),
     })
     .optional(),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like eu-west-1')
-    .optional(),
+  region: regionSchema.optional(),
   accountId: z
     .string()
     .regex(/^\d{12}$/, 'accountId is 12 digits')

@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 
 const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const regionSchema = z.string().regex(regionPattern, 'region must look like eu-west-1');
+export const regionSchema = z.string().regex(regionPattern, 'region must look like eu-west-1');
 
 /** `http(s)://host[:port]` with nothing after the authority: AWS SDK endpoints are origins. */
 const endpointUrlSchema = z
