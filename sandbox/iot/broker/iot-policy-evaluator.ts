@@ -84,7 +84,7 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function asList(value: string | string[]): string[] {
+function asList<T>(value: T | T[]): T[] {
   return Array.isArray(value) ? value : [value];
 }
 
@@ -154,8 +154,7 @@ export function evaluatePolicies(
 ): PolicyDecision {
   let allowed = false;
   for (const document of documents) {
-    const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
-    for (const statement of statements) {
+    for (const statement of asList(document.Statement)) {
       if (!statementApplies(statement, action, resource, variables)) continue;
       if (statement.Effect === 'Deny') return 'explicit-deny';
       allowed = true;
