@@ -26,7 +26,6 @@ export const MessageType = {
   Result: 0x85,
   Failure: 0x86,
 } as const;
-export type MessageTypeCode = (typeof MessageType)[keyof typeof MessageType];
 
 export const HelloTag = {
   ProtocolVersion: 0x01,
@@ -105,7 +104,6 @@ export const DeviceState = {
   Provisioning: 3,
 } as const;
 export const deviceStateName = ['idle', 'receiving-claim', 'claim-ready', 'provisioning'] as const;
-export type DeviceStateName = (typeof deviceStateName)[number];
 
 export const ProgressStage = {
   Connecting: 1,
