@@ -298,6 +298,10 @@ export class CognitoUserPool {
     this.save();
   }
 
+  hasGroup(groupName: string): boolean {
+    return this.state.groups[groupName] !== undefined;
+  }
+
   describeUser(username: string): UserSummary | undefined {
     const user = this.state.users[username.toLowerCase()];
     return user ? this.summarize(user) : undefined;

@@ -170,8 +170,15 @@ export function seedSandbox(input: {
   const created: string[] = [];
   const arns = sandboxArns(region, accountId);
   if (input.options?.users !== false) {
-    if (ensureGroup(userPool, INSTALLERS_GROUP, arns.installerRole))
+    if (!userPool.hasGroup(INSTALLERS_GROUP)) {
+      userPool.createGroup({
+        groupName: INSTALLERS_GROUP,
+        precedence: 1,
+        roleArn: arns.installerRole,
+        description: 'May provision devices',
+      });
       created.push(`group ${INSTALLERS_GROUP}`);
+    }
     const { installer, visitor, newhire, mfaInstaller } = seededUsers;
     for (const user of [installer, visitor, mfaInstaller]) {
       if (userPool.describeUser(user.username)) continue;
@@ -210,15 +217,4 @@ export function seedSandbox(input: {
     }
   }
   return { created };
-}
-
-/** True when the group was created. The user pool has no group lookup, so "already exists" means kept. */
-function ensureGroup(userPool: CognitoUserPool, groupName: string, roleArn: string): boolean {
-  try {
-    userPool.createGroup({ groupName, precedence: 1, roleArn, description: 'May provision devices' });
-    return true;
-  } catch (error) {
-    if (error instanceof Error && /already exists/.test(error.message)) return false;
-    throw error;
-  }
 }
