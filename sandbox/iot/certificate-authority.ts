@@ -190,15 +190,6 @@ export class CertificateAuthority {
     );
   }
 
-  /** Lowercase hex SHA-256 of the certificate's DER (same as the exported function). */
-  static certificateIdOf(certificatePem: string): string {
-    return certificateIdOf(certificatePem);
-  }
-
-  certificateIdOf(certificatePem: string): string {
-    return certificateIdOf(certificatePem);
-  }
-
   /** A TLS server certificate for the MQTT broker, valid one year from now. */
   async issueServerCertificate(input: {
     dnsNames: string[];
