@@ -19,6 +19,7 @@ import {
   parseInput,
   resourceNotFound,
   serveJsonOperation,
+  targetOperation,
   type ServedRequest,
   type ServiceHooks,
 } from './aws-json-protocol.js';
@@ -168,8 +169,7 @@ export class CognitoIdentityPool {
   }
 
   matches(req: IncomingMessage): boolean {
-    const target = req.headers['x-amz-target'];
-    return typeof target === 'string' && target.startsWith(`${IDENTITY_POOL_TARGET_PREFIX}.`);
+    return targetOperation(req, IDENTITY_POOL_TARGET_PREFIX) !== undefined;
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {

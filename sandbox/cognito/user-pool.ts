@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   SignJWT,
@@ -17,6 +17,7 @@ import {
   parseInput,
   resourceNotFound,
   serveJsonOperation,
+  targetOperation,
   type ServiceHooks,
 } from './aws-json-protocol.js';
 import { AuthSessions, type AuthSession, type ChallengeName } from './auth-sessions.js';
@@ -31,6 +32,7 @@ import {
   parseSrpTimestamp,
   passwordClaimSignature,
   passwordMatchesVerifier,
+  sha256Hex,
   signaturesEqual,
 } from './srp.js';
 import { createTotpSecret, matchTotpStep } from './totp.js';
@@ -317,8 +319,7 @@ export class CognitoUserPool {
   /** True for requests this service answers: its X-Amz-Target prefix, or a GET of its JWKS. */
   matches(req: IncomingMessage): boolean {
     if (req.method === 'GET') return this.isJwksPath(req.url);
-    const target = req.headers['x-amz-target'];
-    return typeof target === 'string' && target.startsWith(`${USER_POOL_TARGET_PREFIX}.`);
+    return targetOperation(req, USER_POOL_TARGET_PREFIX) !== undefined;
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -666,7 +667,7 @@ export class CognitoUserPool {
     const refreshToken = randomBytes(96).toString('base64url');
     const family: RefreshFamily = {
       originJti: randomUUID(),
-      tokenHash: sha256(refreshToken),
+      tokenHash: sha256Hex(refreshToken),
       usernameKey: user.username.toLowerCase(),
       clientId: client.clientId,
       authTime: Math.floor(now / 1000),
@@ -736,7 +737,7 @@ export class CognitoUserPool {
   /** New ID and access tokens for a refresh token; the refresh token itself is kept (no rotation). */
   private async refresh(client: Client, refreshToken: string): Promise<AuthenticationResult> {
     this.requireFlow(client, 'REFRESH_TOKEN_AUTH');
-    const originJti = this.familiesByHash.get(sha256(refreshToken));
+    const originJti = this.familiesByHash.get(sha256Hex(refreshToken));
     const family = originJti ? this.state.refreshFamilies[originJti] : undefined;
     if (!family || family.clientId !== client.clientId) throw notAuthorized('Invalid Refresh Token');
     if (family.revoked) throw notAuthorized('Refresh Token has been revoked');
@@ -808,7 +809,7 @@ export class CognitoUserPool {
 
   private revokeToken(request: { Token: string; ClientId: string }): Record<string, never> {
     const client = this.client(request.ClientId);
-    const originJti = this.familiesByHash.get(sha256(request.Token));
+    const originJti = this.familiesByHash.get(sha256Hex(request.Token));
     const family = originJti ? this.state.refreshFamilies[originJti] : undefined;
     // As OAuth revocation does, an unknown token is not an error: there is nothing left to revoke.
     if (!family) return {};
@@ -978,10 +979,6 @@ function requireParameter(parameters: Record<string, string>, name: string): str
   const value = parameters[name];
   if (value === undefined || value === '') throw invalidParameter(`Missing required parameter ${name}`);
   return value;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** User attributes as ID token claims; `*_verified` flags are booleans there. */
