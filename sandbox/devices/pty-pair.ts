@@ -23,9 +23,12 @@ export class PtyPair {
     );
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<never>((_, reject) =>
-      child.once('exit', (code) => reject(new Error(`socat exited (${code}): ${stderr.trim()}`))),
-    );
+    const exited = new Promise<never>((_, reject) => {
+      child.once('exit', (code) => reject(new Error(`socat exited (${code}): ${stderr.trim()}`)));
+      child.once('error', (error) =>
+        reject(new Error(`socat could not start (${error.message}); install it: apt-get install socat`)),
+      );
+    });
     const started = Date.now();
     const linked = (async () => {
       while (!existsSync(stationPath) || !existsSync(devicePath)) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, test } from '@playwright/test';
-import { openPseudoTerminalPair, type PseudoTerminalPair } from '../../support/pseudo-terminal.js';
+import { PtyPair } from '../../../sandbox/devices/pty-pair.js';
 
 const projectRoot = resolve(import.meta.dirname, '../../..');
 const packageVersion = (
@@ -47,18 +47,15 @@ test('a pseudo-terminal device appears and disappears live', async ({ page }) =>
   const row = page.locator(`[data-testid="device-row"][data-path="${stationPath}"]`);
   await expect(row).toHaveCount(0);
 
-  let pair: PseudoTerminalPair | undefined = await openPseudoTerminalPair(
-    stationPath,
-    join(portsDirectory, 'device-end-1'),
-  );
+  let pair: PtyPair | undefined = await PtyPair.create(stationPath, join(portsDirectory, 'device-end-1'));
   try {
     await expect(row).toHaveCount(1);
     await expect(row).toContainText('configured');
-    await pair.close();
+    await pair.destroy();
     pair = undefined;
     await expect(row).toHaveCount(0);
   } finally {
-    await pair?.close();
+    await pair?.destroy();
   }
 });
 

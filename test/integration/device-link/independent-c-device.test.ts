@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceLink, EncodedClaim } from '../../../src/main/core/device-link/index.js';
 import type { DeviceClaim, LinkResult, ProgressUpdate } from '../../../src/main/core/device-link/index.js';
-import { openPseudoTerminalPair, type PseudoTerminalPair } from '../../support/pseudo-terminal.js';
+import { PtyPair } from '../../../sandbox/devices/pty-pair.js';
 import { value } from './link-fixture.js';
 import { checkDeviceConformance, checkUnacknowledgedOutcome, RawStation } from './raw-conformance.js';
 
@@ -71,7 +71,7 @@ function failureOf<T>(result: LinkResult<T>): Extract<LinkResult<T>, { ok: false
 describe.skipIf(skipReason !== '')('a device written in C from docs/device-protocol.md alone', () => {
   let dir = '';
   let binary = '';
-  let pair: PseudoTerminalPair | undefined;
+  let pair: PtyPair | undefined;
   let device: ChildProcess | undefined;
   let link: DeviceLink | undefined;
   const logLines: string[] = [];
@@ -89,13 +89,13 @@ describe.skipIf(skipReason !== '')('a device written in C from docs/device-proto
       },
     );
     if (build.status !== 0) throw new Error(`cc failed:\n${build.stderr}`);
-    pair = await openPseudoTerminalPair(join(dir, 'station'), join(dir, 'device-end'));
+    pair = await PtyPair.create(join(dir, 'station'), join(dir, 'device-end'));
   });
 
   afterAll(async () => {
     await link?.close();
     if (device && device.exitCode === null) device.kill('SIGTERM');
-    await pair?.close();
+    await pair?.destroy();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

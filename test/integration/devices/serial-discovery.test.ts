@@ -6,7 +6,7 @@ import { SerialDiscovery } from '../../../src/main/core/devices/serial-discovery
 import { createSystemPortLister, toDeviceView } from '../../../src/main/core/devices/system-port-lister.js';
 import { startUsbHotplug } from '../../../src/main/core/devices/usb-hotplug.js';
 import type { SerialDeviceChange } from '../../../src/shared/view-models.js';
-import { openPseudoTerminalPair } from '../../support/pseudo-terminal.js';
+import { PtyPair } from '../../../sandbox/devices/pty-pair.js';
 
 describe('serial discovery on real pseudo-terminals', () => {
   let directory: string;
@@ -35,7 +35,7 @@ describe('serial discovery on real pseudo-terminals', () => {
     expect(discovery.snapshot().devices).toEqual([]);
 
     const appeared = nextChange(discovery);
-    const pair = await openPseudoTerminalPair(join(directory, 'tty-a'), join(directory, 'device-a'));
+    const pair = await PtyPair.create(join(directory, 'tty-a'), join(directory, 'device-a'));
     const added = await appeared;
     expect(added.added.map((device) => device.path)).toEqual([join(directory, 'tty-a')]);
     expect(added.added[0]?.source).toBe('configured');
@@ -43,7 +43,7 @@ describe('serial discovery on real pseudo-terminals', () => {
     expect(discovery.snapshot().devices.map((device) => device.path)).toEqual([join(directory, 'tty-a')]);
 
     const gone = nextChange(discovery);
-    await pair.close();
+    await pair.destroy();
     expect((await gone).removed).toEqual([join(directory, 'tty-a')]);
     expect(discovery.snapshot().devices).toEqual([]);
   });
