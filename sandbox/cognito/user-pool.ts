@@ -34,6 +34,7 @@ import {
   passwordMatchesVerifier,
   sha256Hex,
   signaturesEqual,
+  type SrpVerifierRecord,
 } from './srp.js';
 import { createTotpSecret, matchTotpStep } from './totp.js';
 import {
@@ -71,6 +72,8 @@ const FREE_FAILURES = 4;
 const MAX_LOCKOUT_MS = 15 * 60 * 1000;
 /** Access tokens may outlive their refresh token; keep revocation facts this long after it expires. */
 const FAMILY_RETENTION_MS = 24 * 3600 * 1000;
+/** User and group names: 1-128 letters, marks, symbols, digits or punctuation (no spaces). */
+const NAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
 type Client = ResolvedUserPoolOptions['clients'] extends Map<string, infer C> ? C : never;
 
@@ -189,7 +192,7 @@ export class CognitoUserPool {
   // ---------------------------------------------------------------- seeding (admin side)
 
   createUser(input: SeedUserInput): UserSummary {
-    if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(input.username)) {
+    if (!NAME_PATTERN.test(input.username)) {
       throw new Error(`Username "${input.username}" must be 1-128 letters, digits, symbols or punctuation`);
     }
     const key = input.username.toLowerCase();
@@ -212,15 +215,13 @@ export class CognitoUserPool {
       status: input.password !== undefined ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
       enabled: input.enabled ?? true,
       attributes,
-      password: createVerifier({ poolName: this.config.poolName, userId: input.username, password }),
+      password: this.verifierFor(input.username, password),
       groups: [],
       failedSignIns: 0,
       createdAt: this.clock.now(),
     };
-    if (user.status === 'FORCE_CHANGE_PASSWORD') {
-      user.temporaryPasswordExpiresAt =
-        this.clock.now() + this.config.passwordPolicy.temporaryPasswordValidityDays * 24 * 3600 * 1000;
-    }
+    if (user.status === 'FORCE_CHANGE_PASSWORD')
+      user.temporaryPasswordExpiresAt = this.temporaryPasswordExpiry();
     this.state.users[key] = user;
     this.save();
     return this.summarize(user);
@@ -230,18 +231,16 @@ export class CognitoUserPool {
   setUserPassword(username: string, password: string, permanent: boolean): void {
     const user = this.requireSeededUser(username);
     this.assertPasswordPolicy(password);
-    user.password = createVerifier({ poolName: this.config.poolName, userId: user.username, password });
+    user.password = this.verifierFor(user.username, password);
     user.status = permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
-    user.temporaryPasswordExpiresAt = permanent
-      ? undefined
-      : this.clock.now() + this.config.passwordPolicy.temporaryPasswordValidityDays * 24 * 3600 * 1000;
+    user.temporaryPasswordExpiresAt = permanent ? undefined : this.temporaryPasswordExpiry();
     user.failedSignIns = 0;
     user.lockedUntil = undefined;
     this.save();
   }
 
   createGroup(input: SeedGroupInput): void {
-    if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(input.groupName)) {
+    if (!NAME_PATTERN.test(input.groupName)) {
       throw new Error(
         `Group name "${input.groupName}" must be 1-128 letters, digits, symbols or punctuation`,
       );
@@ -399,13 +398,7 @@ export class CognitoUserPool {
         const username = requireParameter(parameters, 'USERNAME');
         const password = requireParameter(parameters, 'PASSWORD');
         const user = this.state.users[username.toLowerCase()];
-        const matches =
-          user !== undefined &&
-          passwordMatchesVerifier(user.password, {
-            poolName: this.config.poolName,
-            userId: user.username,
-            password,
-          });
+        const matches = user !== undefined && this.passwordMatches(user, password);
         return this.afterFirstFactor(client, this.checkFirstFactor(user, matches));
       }
       case 'REFRESH_TOKEN_AUTH':
@@ -479,11 +472,7 @@ export class CognitoUserPool {
         const newPassword = requireParameter(responses, 'NEW_PASSWORD');
         if (user.status !== 'FORCE_CHANGE_PASSWORD') throw notAuthorized(INVALID_SESSION);
         this.assertPasswordPolicy(newPassword);
-        user.password = createVerifier({
-          poolName: this.config.poolName,
-          userId: user.username,
-          password: newPassword,
-        });
+        user.password = this.verifierFor(user.username, newPassword);
         user.status = 'CONFIRMED';
         user.temporaryPasswordExpiresAt = undefined;
         this.save();
@@ -829,18 +818,9 @@ export class CognitoUserPool {
     const { user } = await this.verifyAccessToken(request.AccessToken);
     if (request.PreviousPassword === undefined)
       throw invalidParameter('Missing required parameter PreviousPassword');
-    const matches = passwordMatchesVerifier(user.password, {
-      poolName: this.config.poolName,
-      userId: user.username,
-      password: request.PreviousPassword,
-    });
-    this.checkFirstFactor(user, matches);
+    this.checkFirstFactor(user, this.passwordMatches(user, request.PreviousPassword));
     this.assertPasswordPolicy(request.ProposedPassword);
-    user.password = createVerifier({
-      poolName: this.config.poolName,
-      userId: user.username,
-      password: request.ProposedPassword,
-    });
+    user.password = this.verifierFor(user.username, request.ProposedPassword);
     this.save();
     return {};
   }
@@ -946,6 +926,23 @@ export class CognitoUserPool {
 
   private requireFlow(client: Client, flow: AuthFlow): void {
     if (!client.authFlows.has(flow)) throw invalidParameter(`${flow} flow not enabled for this client`);
+  }
+
+  /** What the pool stores for a password: an SRP verifier salted for this pool and user. */
+  private verifierFor(userId: string, password: string): SrpVerifierRecord {
+    return createVerifier({ poolName: this.config.poolName, userId, password });
+  }
+
+  private passwordMatches(user: StoredUser, password: string): boolean {
+    return passwordMatchesVerifier(user.password, {
+      poolName: this.config.poolName,
+      userId: user.username,
+      password,
+    });
+  }
+
+  private temporaryPasswordExpiry(): number {
+    return this.clock.now() + this.config.passwordPolicy.temporaryPasswordValidityDays * 24 * 3600 * 1000;
   }
 
   private assertPasswordPolicy(password: string): void {
