@@ -1,6 +1,7 @@
 /**
- * Token buckets for AWS IoT's rate limits (CONNECT per client id, RegisterThing TPS). They run on
- * real elapsed time, not the sandbox Clock: a test that freezes the Clock must not freeze throttling.
+ * Token buckets for AWS IoT's rate limits (CONNECT per client id, RegisterThing TPS, control-plane
+ * operations). By default they run on real elapsed time, not the sandbox Clock: a test that freezes
+ * the Clock must not freeze throttling. A time that goes backwards refills nothing.
  */
 export class TokenBucket {
   private tokens: number;
@@ -21,7 +22,7 @@ export class TokenBucket {
     const current = this.now();
     this.tokens = Math.min(
       this.capacity,
-      this.tokens + ((current - this.updatedAt) / 1000) * this.ratePerSecond,
+      this.tokens + (Math.max(0, current - this.updatedAt) / 1000) * this.ratePerSecond,
     );
     this.updatedAt = current;
     if (this.tokens < 1) return false;
