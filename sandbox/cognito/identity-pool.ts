@@ -103,7 +103,11 @@ interface VerifiedLogin {
 export class CognitoIdentityPool {
   readonly identityPoolId: string;
   readonly region: string;
-  private readonly providers = new Map<string, IdentityPoolProvider>();
+  /** By provider name, with the user pool's keys made once (the pool's signing key does not change). */
+  private readonly providers = new Map<
+    string,
+    IdentityPoolProvider & { verificationKeys: ReturnType<typeof createLocalJWKSet> }
+  >();
   private readonly roleMappings = new Map<string, RoleMapping>();
   private readonly byLogin = new Map<string, string>();
   private readonly clock: Clock;
@@ -122,7 +126,10 @@ export class CognitoIdentityPool {
     for (const provider of options.providers) {
       if (provider.clientIds.length === 0)
         throw new Error(`Provider ${provider.userPool.providerName} lists no app client`);
-      this.providers.set(provider.userPool.providerName, provider);
+      this.providers.set(provider.userPool.providerName, {
+        ...provider,
+        verificationKeys: createLocalJWKSet(provider.userPool.jwks()),
+      });
     }
     if (this.providers.size === 0) throw new Error('An identity pool needs at least one user pool provider');
     for (const [key, mapping] of Object.entries(options.roleMappings ?? {})) {
@@ -291,7 +298,7 @@ export class CognitoIdentityPool {
       throw notAuthorized("Invalid login token. Issuer doesn't match providerName");
     let claims: JWTPayload;
     try {
-      ({ payload: claims } = await jwtVerify(token, createLocalJWKSet(provider.userPool.jwks()), {
+      ({ payload: claims } = await jwtVerify(token, provider.verificationKeys, {
         algorithms: ['RS256'],
         currentDate: new Date(this.clock.now()),
       }));
