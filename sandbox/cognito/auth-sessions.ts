@@ -60,14 +60,10 @@ export class AuthSessions {
     this.sessions.delete(key);
   }
 
-  /** Counts a wrong answer; returns false once the session has used up its attempts (and drops it). */
-  recordFailure(key: string, session: AuthSession): boolean {
+  /** Counts a wrong answer; drops the session once it has used up its attempts. */
+  recordFailure(key: string, session: AuthSession): void {
     session.failedAttempts += 1;
-    if (session.failedAttempts >= MAX_SESSION_FAILURES) {
-      this.sessions.delete(key);
-      return false;
-    }
-    return true;
+    if (session.failedAttempts >= MAX_SESSION_FAILURES) this.sessions.delete(key);
   }
 
   private prune(): void {

@@ -45,7 +45,6 @@ export const storedGroupSchema = z.object({
   roleArn: z.string().optional(),
   description: z.string().optional(),
 });
-export type StoredGroup = z.infer<typeof storedGroupSchema>;
 
 /** One sign-in's refresh token family; access tokens carry its id as `origin_jti`. */
 export const refreshFamilySchema = z.object({
