@@ -3,7 +3,8 @@ import type { Clock } from '../clock.js';
 import type { ServedRequest } from './aws-json-protocol.js';
 import { defaultPasswordPolicy, type PasswordPolicy } from './password-policy.js';
 
-export type AuthFlow = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH';
+export const ALL_AUTH_FLOWS = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH'] as const;
+export type AuthFlow = (typeof ALL_AUTH_FLOWS)[number];
 export type MfaConfiguration = 'OFF' | 'OPTIONAL' | 'ON';
 
 export interface TokenLifetimes {
@@ -45,8 +46,6 @@ export const defaultTokenLifetimes: TokenLifetimes = {
   refreshTokenSeconds: 30 * 24 * 3600,
 };
 
-export const ALL_AUTH_FLOWS: AuthFlow[] = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH'];
-
 const userPoolIdPattern = /^([a-z]{2}(?:-gov)?-[a-z]+-\d)_([0-9A-Za-z]+)$/;
 
 /** The region encoded in a user pool id, or an error naming the expected shape. */
@@ -75,7 +74,7 @@ export const userPoolOptionsSchema = z.object({
     .array(
       z.object({
         clientId: z.string().regex(/^[\w+]{1,128}$/, 'client ids are 1-128 word characters'),
-        authFlows: z.array(z.enum(['USER_SRP_AUTH', 'USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH'])).optional(),
+        authFlows: z.array(z.enum(ALL_AUTH_FLOWS)).optional(),
         tokenLifetimes: lifetimesSchema.optional(),
       }),
     )
@@ -97,12 +96,19 @@ export const userPoolOptionsSchema = z.object({
   authSessionValiditySeconds: z.number().int().min(180).max(900).optional(),
 });
 
+/** An app client with its defaults filled in. */
+export interface ResolvedClient {
+  clientId: string;
+  authFlows: Set<AuthFlow>;
+  lifetimes: TokenLifetimes;
+}
+
 export interface ResolvedUserPoolOptions {
   userPoolId: string;
   region: string;
   /** The part after the underscore; SRP mixes it into the password hash. */
   poolName: string;
-  clients: Map<string, { clientId: string; authFlows: Set<AuthFlow>; lifetimes: TokenLifetimes }>;
+  clients: Map<string, ResolvedClient>;
   passwordPolicy: PasswordPolicy;
   mfaConfiguration: MfaConfiguration;
   authSessionValidityMs: number;
@@ -117,15 +123,12 @@ export function resolveUserPoolOptions(options: CognitoUserPoolOptions): Resolve
   }
   const region = regionOfUserPoolId(options.userPoolId);
   const poolLifetimes = { ...defaultTokenLifetimes, ...parsed.data.tokenLifetimes };
-  const clients = new Map<
-    string,
-    { clientId: string; authFlows: Set<AuthFlow>; lifetimes: TokenLifetimes }
-  >();
+  const clients = new Map<string, ResolvedClient>();
   for (const client of parsed.data.clients) {
     if (clients.has(client.clientId)) throw new Error(`App client ${client.clientId} is listed twice`);
     clients.set(client.clientId, {
       clientId: client.clientId,
-      authFlows: new Set(client.authFlows ?? ALL_AUTH_FLOWS),
+      authFlows: new Set<AuthFlow>(client.authFlows ?? ALL_AUTH_FLOWS),
       lifetimes: { ...poolLifetimes, ...client.tokenLifetimes },
     });
   }

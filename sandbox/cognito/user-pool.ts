@@ -41,6 +41,7 @@ import {
   resolveUserPoolOptions,
   type AuthFlow,
   type CognitoUserPoolOptions,
+  type ResolvedClient as Client,
   type ResolvedUserPoolOptions,
   type TokenLifetimes,
 } from './user-pool-options.js';
@@ -74,8 +75,6 @@ const MAX_LOCKOUT_MS = 15 * 60 * 1000;
 const FAMILY_RETENTION_MS = 24 * 3600 * 1000;
 /** User and group names: 1-128 letters, marks, symbols, digits or punctuation (no spaces). */
 const NAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
-
-type Client = ResolvedUserPoolOptions['clients'] extends Map<string, infer C> ? C : never;
 
 export interface SeedUserInput {
   username: string;
