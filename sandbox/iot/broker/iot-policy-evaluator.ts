@@ -93,7 +93,7 @@ function conditionHolds(
   key: string,
   expected: string[],
   variables: PolicyVariables,
-): boolean {
+): boolean | 'unknown' {
   const ifExists = operator.endsWith('IfExists');
   const base = ifExists ? operator.slice(0, -'IfExists'.length) : operator;
   const actual = variableValue(key, variables);
@@ -117,8 +117,8 @@ function conditionHolds(
     case 'Bool':
       return values.some((value) => unescape(value).toLowerCase() === actual.toLowerCase());
     default:
-      // An operator the sandbox does not know never holds: fail closed, never open.
-      return false;
+      // An operator the sandbox cannot evaluate: the caller fails closed for Allow and Deny alike.
+      return 'unknown';
   }
 }
 
@@ -138,12 +138,16 @@ function statementApplies(
     return substituted !== undefined && globMatches(substituted, resource);
   });
   if (!resourceMatches) return false;
+  let unknown = false;
   for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
     for (const [key, expected] of Object.entries(entries)) {
-      if (!conditionHolds(operator, key, asList(expected), variables)) return false;
+      const holds = conditionHolds(operator, key, asList(expected), variables);
+      if (holds === false) return false;
+      if (holds === 'unknown') unknown = true;
     }
   }
-  return true;
+  // Fail closed: a condition the sandbox cannot evaluate never grants an Allow, and never voids a Deny.
+  return unknown ? statement.Effect === 'Deny' : true;
 }
 
 export function evaluatePolicies(

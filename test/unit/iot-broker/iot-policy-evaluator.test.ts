@@ -136,6 +136,23 @@ describe('evaluatePolicies', () => {
     expect(connect({ NumericEquals: { 'iot:ClientId': '1' } })).toBe('implicit-deny');
   });
 
+  it('fails closed on an unknown operator in a Deny too: the Deny still applies', () => {
+    const documents = [
+      policy(
+        { Effect: 'Allow', Action: 'iot:Connect', Resource: '*' },
+        {
+          Effect: 'Deny',
+          Action: 'iot:Connect',
+          Resource: '*',
+          Condition: { NumericEquals: { 'iot:ClientId': '1' } },
+        },
+      ),
+    ];
+    expect(evaluatePolicies(documents, 'iot:Connect', `${prefix}client/dev-1`, attached)).toBe(
+      'explicit-deny',
+    );
+  });
+
   it('accepts a single statement object as well as a list', () => {
     const single: PolicyDocument = { Statement: { Effect: 'Allow', Action: 'iot:Connect', Resource: '*' } };
     expect(evaluatePolicies([single], 'iot:Connect', `${prefix}client/x`, detached)).toBe('allow');
