@@ -26,9 +26,17 @@ export class JsonStateFile<T> {
 
   save(state: T): void {
     if (!this.path) return;
-    mkdirSync(dirname(this.path), { recursive: true });
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(state, null, 2), { mode: 0o600 });
-    renameSync(temporary, this.path);
+    writeFileAtomically(this.path, JSON.stringify(state, null, 2), 0o600);
   }
+}
+
+/**
+ * Writes `text` to a temporary file beside `path` (creating its directory) and renames it into
+ * place, so a reader or a crash never sees half a file.
+ */
+export function writeFileAtomically(path: string, text: string, mode: number): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text, { mode });
+  renameSync(temporary, path);
 }

@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseStationProfile, type StationProfile } from '../../src/shared/station-profile-schema.js';
+import { writeFileAtomically } from '../state-file.js';
 
 /** What the sandbox knows once its services listen; the profile is derived from it and nothing else. */
 export interface SandboxProfileInput {
@@ -45,10 +45,7 @@ export function buildSandboxProfile(input: SandboxProfileInput): StationProfile 
 /** Writes the profile atomically (a station reading it never sees half a file); returns the absolute path. */
 export function writeStationProfile(profile: StationProfile, path: string): string {
   const absolute = resolve(path);
-  mkdirSync(dirname(absolute), { recursive: true });
-  const temporary = `${absolute}.${process.pid}.tmp`;
   // Public content (ids, endpoints, a CA certificate), so readable by the station's user.
-  writeFileSync(temporary, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o644 });
-  renameSync(temporary, absolute);
+  writeFileAtomically(absolute, `${JSON.stringify(profile, null, 2)}\n`, 0o644);
   return absolute;
 }
