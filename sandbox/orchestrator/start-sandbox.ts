@@ -3,16 +3,12 @@ import { regionSchema, type StationProfile } from '../../src/shared/station-prof
 import { systemClock, type Clock } from '../clock.js';
 import { routeToServices } from '../cognito/cognito-router.js';
 import { CognitoIdentityPool } from '../cognito/identity-pool.js';
-import { listenOnLoopback, type LoopbackListener } from '../cognito/loopback-listener.js';
+import { listenOnLoopback, type LoopbackListener } from '../loopback-listener.js';
 import { CognitoUserPool } from '../cognito/user-pool.js';
 import type { RoleDefinition } from '../iam/iam-policy.js';
 import { TemporaryCredentialStore } from '../iam/temporary-credential-store.js';
 import { IotBroker } from '../iot/broker/iot-broker.js';
 import { CertificateAuthority } from '../iot/certificate-authority.js';
-import {
-  listenIotControlPlane,
-  type RunningControlPlane,
-} from '../iot/control-plane/control-plane-server.js';
 import { IotControlPlane, type ControlPlaneLogEntry } from '../iot/control-plane/iot-control-plane.js';
 import { IotRegistry } from '../iot/iot-registry.js';
 import { openDataDir, type OpenedDataDir, type SandboxDataPaths } from './sandbox-data-dir.js';
@@ -239,15 +235,15 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       },
       log: (entry) => log(`iot: ${formatControlPlaneEntry(entry)}`),
     });
-    const controlPlaneServer: RunningControlPlane = await listenIotControlPlane(controlPlane, {
-      host,
-      port: options.ports?.controlPlane ?? 0,
-    });
+    const controlPlaneServer: LoopbackListener = await listenOnLoopback(
+      (req, res) => void controlPlane.handle(req, res),
+      { host, port: options.ports?.controlPlane ?? 0 },
+    );
     cleanups.push(() => controlPlaneServer.close());
 
     const cognitoServer: LoopbackListener = await listenOnLoopback(
       routeToServices([userPool, identityPool]),
-      options.ports?.cognito ?? 0,
+      { host, port: options.ports?.cognito ?? 0 },
     );
     cleanups.push(() => cognitoServer.close());
 

@@ -8,7 +8,7 @@ import { TemporaryCredentialStore } from '../../../sandbox/iam/temporary-credent
 import type { ServedRequest } from '../../../sandbox/cognito/aws-json-protocol.js';
 import { routeToServices } from '../../../sandbox/cognito/cognito-router.js';
 import { CognitoIdentityPool } from '../../../sandbox/cognito/identity-pool.js';
-import { listenOnLoopback, type LoopbackListener } from '../../../sandbox/cognito/loopback-listener.js';
+import { listenOnLoopback, type LoopbackListener } from '../../../sandbox/loopback-listener.js';
 import type { RoleMapping } from '../../../sandbox/cognito/role-mapping.js';
 import { CognitoUserPool } from '../../../sandbox/cognito/user-pool.js';
 import type { CognitoUserPoolOptions } from '../../../sandbox/cognito/user-pool-options.js';

@@ -9,7 +9,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../sandbox/clock.js';
 import { CognitoIdentityPool } from '../../../sandbox/cognito/identity-pool.js';
-import { listenOnLoopback } from '../../../sandbox/cognito/loopback-listener.js';
+import { listenOnLoopback } from '../../../sandbox/loopback-listener.js';
 import { CognitoUserPool } from '../../../sandbox/cognito/user-pool.js';
 import { TemporaryCredentialStore } from '../../../sandbox/iam/temporary-credential-store.js';
 import {

@@ -7,7 +7,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../sandbox/clock.js';
 import { CognitoIdentityPool } from '../../../sandbox/cognito/identity-pool.js';
-import { listenOnLoopback, type LoopbackListener } from '../../../sandbox/cognito/loopback-listener.js';
+import { listenOnLoopback, type LoopbackListener } from '../../../sandbox/loopback-listener.js';
 import type { RoleMapping } from '../../../sandbox/cognito/role-mapping.js';
 import {
   AUTHENTICATED_ROLE,

@@ -12,10 +12,7 @@ import {
   type IssuedCredentials,
 } from '../../../sandbox/iam/temporary-credential-store.js';
 import { CertificateAuthority } from '../../../sandbox/iot/certificate-authority.js';
-import {
-  listenIotControlPlane,
-  type RunningControlPlane,
-} from '../../../sandbox/iot/control-plane/control-plane-server.js';
+import { listenOnLoopback, type LoopbackListener } from '../../../sandbox/loopback-listener.js';
 import {
   IotControlPlane,
   type ControlPlaneLogEntry,
@@ -76,7 +73,7 @@ export interface Fixture {
   ca: CertificateAuthority;
   credentialStore: TemporaryCredentialStore;
   controlPlane: IotControlPlane;
-  running: RunningControlPlane;
+  running: LoopbackListener;
   log: ControlPlaneLogEntry[];
   issue(role: RoleName, lifetimeSeconds?: number): IssuedCredentials;
   client(
@@ -126,7 +123,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
       : {}),
     log: (entry) => log.push(entry),
   });
-  const running = await listenIotControlPlane(controlPlane);
+  const running = await listenOnLoopback((req, res) => void controlPlane.handle(req, res));
   const clients: IoTClient[] = [];
   const fixture: Fixture = {
     clock,

@@ -2,29 +2,33 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 export interface LoopbackListener {
-  /** `http://127.0.0.1:{port}`, what clients use as their endpoint. */
+  /** `http://{host}:{port}`, what SDK clients use as their endpoint. */
   url: string;
   port: number;
   close(): Promise<void>;
 }
 
-/** Serves a request handler on 127.0.0.1 at a random free port (or the one given); for tests and tools. */
+/**
+ * Serves one of the sandbox's HTTP services (Cognito, the IoT control plane) on loopback, at a random
+ * free port unless one is given.
+ */
 export async function listenOnLoopback(
   handle: (req: IncomingMessage, res: ServerResponse) => void,
-  port = 0,
+  options: { host?: string; port?: number } = {},
 ): Promise<LoopbackListener> {
+  const host = options.host ?? '127.0.0.1';
   const server = createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
+  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${address.port}`,
-    port: address.port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
