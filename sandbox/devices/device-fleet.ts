@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ProvisioningMode } from '../../src/main/core/device-link/protocol-constants.js';
 import { faultsFor } from './device-faults.js';
@@ -8,6 +8,7 @@ import { FleetProvisioningClient } from './fleet-provisioning-client.js';
 import { OfflineProvisioner } from './offline-provisioner.js';
 import type { Provisioner } from './provisioner.js';
 import { SimulatedDevice } from './simulated-device.js';
+import { writeFileAtomically } from '../state-file.js';
 import type { SimulatedDeviceInfo } from './simulated-device.js';
 
 export interface DeviceFleetOptions {
@@ -87,9 +88,7 @@ export class DeviceFleet {
       startedAt: new Date().toISOString(),
       devices: this.devices.map((device) => device.info),
     };
-    const temporary = `${this.manifestPath}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(manifest, null, 2)}\n`);
-    renameSync(temporary, this.manifestPath);
+    writeFileAtomically(this.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
   }
 
   /** Stops every device, removes their ptys and the manifest (the flash stays). */

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically } from '../state-file.js';
 import type { DeviceIdentity } from './provisioner.js';
 
 const identitySchema = z.object({
@@ -29,9 +30,7 @@ export class DeviceIdentityStore {
 
   save(identity: DeviceIdentity): void {
     mkdirSync(this.folder, { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.tmp`;
-    writeFileSync(temporary, JSON.stringify(identity), { mode: 0o600 });
-    renameSync(temporary, this.path);
+    writeFileAtomically(this.path, JSON.stringify(identity), 0o600);
   }
 
   erase(): void {
