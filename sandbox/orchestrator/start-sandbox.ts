@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { regionSchema, type StationProfile } from '../../src/shared/station-profile-schema.js';
 import { systemClock, type Clock } from '../clock.js';
 import { routeToServices } from '../cognito/cognito-router.js';
+import type { ServedRequest } from '../cognito/aws-json-protocol.js';
 import { CognitoIdentityPool } from '../cognito/identity-pool.js';
 import { listenOnLoopback, type LoopbackListener } from '../loopback-listener.js';
 import { CognitoUserPool } from '../cognito/user-pool.js';
@@ -185,6 +186,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       clock,
       ...(paths ? { statePath: paths.userPool } : {}),
       onInternalError: (error) => log(`cognito: internal error: ${describeError(error)}`),
+      onRequest: (served) => log(`cognito: ${formatCognitoRequest(served)}`),
     });
     const credentials = new TemporaryCredentialStore(clock);
     const arns = sandboxArns(region, accountId);
@@ -199,6 +201,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       clock,
       ...(paths ? { statePath: paths.identityPool } : {}),
       onInternalError: (error) => log(`cognito: internal error: ${describeError(error)}`),
+      onRequest: (served) => log(`cognito: ${formatCognitoRequest(served)}`),
     });
 
     const report =
@@ -297,6 +300,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     }
     throw error;
   }
+}
+
+function formatCognitoRequest(served: ServedRequest): string {
+  const error = served.errorType ? ` ${served.errorType}` : '';
+  return `${served.operation ?? '(no operation)'} → ${served.statusCode}${error} (${served.durationMs} ms)`;
 }
 
 function formatControlPlaneEntry(entry: ControlPlaneLogEntry): string {

@@ -1,4 +1,8 @@
 import { CreateProvisioningClaimCommand, DescribeEndpointCommand, IoTClient } from '@aws-sdk/client-iot';
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../sandbox/clock.js';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/orchestrator/start-sandbox.js';
@@ -80,5 +84,25 @@ describe('startSandbox with an injected clock, in memory', () => {
       ]),
     );
     expect(logs.join('\n')).not.toMatch(/BEGIN|PRIVATE/);
+  });
+
+  it('logs Cognito requests by operation and status, never with passwords or tokens', async () => {
+    const cognito = new CognitoIdentityProviderClient({
+      region: sandbox.profile.region,
+      endpoint: sandbox.profile.cognito.userPoolEndpoint ?? '',
+    });
+    const { username, password } = sandbox.users.installer;
+    const answer = await cognito.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: sandbox.profile.cognito.userPoolClientId,
+        AuthParameters: { USERNAME: username, PASSWORD: password },
+      }),
+    );
+    cognito.destroy();
+    expect(answer.AuthenticationResult?.IdToken).toBeDefined();
+    expect(logs).toEqual(expect.arrayContaining([expect.stringMatching(/^cognito: InitiateAuth → 200 \(/)]));
+    expect(logs.join('\n')).not.toContain(password);
+    expect(logs.join('\n')).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
   });
 });
