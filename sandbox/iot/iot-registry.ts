@@ -510,6 +510,18 @@ export class IotRegistry {
     this.save();
   }
 
+  /**
+   * Removes a principal from a thing, as DetachThingPrincipal does. Detaching one that is not
+   * attached changes nothing and is not an error **[E]**, so a retried detach succeeds.
+   */
+  detachThingPrincipal(thingName: string, principalArn: string): void {
+    if (!this.state.things[thingName]) throw thingNotFound(thingName);
+    const principals = this.state.thingPrincipals[thingName] ?? [];
+    if (!principals.includes(principalArn)) return;
+    this.state.thingPrincipals[thingName] = principals.filter((p) => p !== principalArn);
+    this.save();
+  }
+
   listThingPrincipals(thingName: string): string[] {
     if (!this.state.things[thingName]) throw thingNotFound(thingName);
     return [...(this.state.thingPrincipals[thingName] ?? [])];

@@ -15,6 +15,8 @@ export const TEMPLATE_NAME = 'TrustedUserProvisioningTemplate';
 export const DEVICE_POLICY_NAME = 'StationDevicePolicy';
 /** The `Model` template parameter's Default, used when the station sends no model. */
 export const DEFAULT_MODEL = 'generic';
+/** Default of the `BatchId`, `StationId` and `Operator` parameters when a device provisions without a station. */
+export const UNASSIGNED = 'unassigned';
 
 export const seededUsers = {
   /** In `installers`: may create claims and read the registry. */
@@ -48,9 +50,14 @@ export function sandboxArns(region: string, accountId: string) {
 
 /**
  * The roles the identity pool can hand out. The installer role is what an AWS account for the
- * station would grant: claims on the one template, and the registry reads the station's verify step
- * makes. The signed-in role (everyone else, e.g. `visitor`) has no policy at all, so every IoT call
- * ends in AccessDeniedException — the sandbox documents this choice rather than refusing credentials.
+ * station would grant, exactly the calls the station makes and each on the narrowest resource IAM
+ * lets it name (Service Authorization Reference, "Actions defined by AWS IoT"): claims and the
+ * template read on the one template; the registry reads of verification; UpdateCertificate and
+ * DetachThingPrincipal to retire the certificate a re-provision replaced (DetachThingPrincipal is
+ * authorized on the certificate, with the thing as condition key `iot:thingArn`); and the list calls
+ * that support no resource-level permission on `*`. The signed-in role (everyone else, e.g.
+ * `visitor`) has no policy at all, so every IoT call ends in AccessDeniedException — the sandbox
+ * documents this choice rather than refusing credentials.
  */
 export function sandboxRoles(region: string, accountId: string): RoleDefinition[] {
   const arns = sandboxArns(region, accountId);
@@ -71,9 +78,23 @@ export function sandboxRoles(region: string, accountId: string): RoleDefinition[
               Action: ['iot:DescribeThing', 'iot:ListThingPrincipals'],
               Resource: arns.iot('thing/*'),
             },
-            { Effect: 'Allow', Action: 'iot:DescribeCertificate', Resource: arns.iot('cert/*') },
-            // Neither supports resource-level permissions in AWS.
-            { Effect: 'Allow', Action: ['iot:ListThings', 'iot:DescribeEndpoint'], Resource: '*' },
+            {
+              Effect: 'Allow',
+              Action: ['iot:DescribeCertificate', 'iot:UpdateCertificate'],
+              Resource: arns.iot('cert/*'),
+            },
+            {
+              Effect: 'Allow',
+              Action: 'iot:DetachThingPrincipal',
+              Resource: arns.iot('cert/*'),
+              Condition: { StringLike: { 'iot:thingArn': arns.iot('thing/*') } },
+            },
+            // None of these supports resource-level permissions in AWS.
+            {
+              Effect: 'Allow',
+              Action: ['iot:ListProvisioningTemplates', 'iot:ListThings', 'iot:DescribeEndpoint'],
+              Resource: '*',
+            },
           ],
         },
       ],
@@ -102,12 +123,18 @@ export function installersRoleMapping(region: string, accountId: string): RoleMa
 
 /**
  * Fleet Provisioning template: the Thing is named after the serial number the station passes, the
- * certificate the device just created is activated, and the device policy is attached.
+ * certificate the device just created is activated, and the device policy is attached. The Thing's
+ * attributes record which batch, station and operator made it, so the registry itself can answer
+ * that; a device provisioned without a station gets `unassigned` (attribute values must match AWS's
+ * AttributeValue pattern, which `unassigned` and the station's ids do).
  */
 export const provisioningTemplateBody = {
   Parameters: {
     SerialNumber: { Type: 'String' },
     Model: { Type: 'String', Default: DEFAULT_MODEL },
+    BatchId: { Type: 'String', Default: UNASSIGNED },
+    StationId: { Type: 'String', Default: UNASSIGNED },
+    Operator: { Type: 'String', Default: UNASSIGNED },
     'AWS::IoT::Certificate::Id': { Type: 'String' },
   },
   Resources: {
@@ -115,7 +142,13 @@ export const provisioningTemplateBody = {
       Type: 'AWS::IoT::Thing',
       Properties: {
         ThingName: { Ref: 'SerialNumber' },
-        AttributePayload: { serialNumber: { Ref: 'SerialNumber' }, model: { Ref: 'Model' } },
+        AttributePayload: {
+          serialNumber: { Ref: 'SerialNumber' },
+          model: { Ref: 'Model' },
+          batchId: { Ref: 'BatchId' },
+          stationId: { Ref: 'StationId' },
+          operator: { Ref: 'Operator' },
+        },
       },
       // Re-provisioning a repaired device keeps its thing and refreshes its attributes.
       OverrideSettings: { AttributePayload: 'MERGE', ThingTypeName: 'REPLACE', ThingGroups: 'DO_NOTHING' },
@@ -210,7 +243,7 @@ export function seedSandbox(input: {
         templateBody: JSON.stringify(provisioningTemplateBody),
         provisioningRoleArn: arns.provisioningRole,
         description:
-          'Provisioning Station sandbox: Thing named by serial number, ACTIVE certificate, device policy',
+          'Provisioning Station sandbox: Thing named by serial number with batch, station and operator attributes, ACTIVE certificate, device policy',
         enabled: true,
       });
       created.push(`template ${TEMPLATE_NAME}`);

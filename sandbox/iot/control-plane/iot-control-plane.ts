@@ -22,7 +22,7 @@ import {
 } from './provisioning-template-operations.js';
 import { parseQuery } from './request-query.js';
 import { SigV4Verifier } from './sigv4-verifier.js';
-import { describeThing, listThingPrincipals, listThings } from './thing-operations.js';
+import { describeThing, detachThingPrincipal, listThingPrincipals, listThings } from './thing-operations.js';
 
 /** Every operation the sandbox's IoT control plane serves. */
 export const iotOperations: readonly IotOperation[] = [
@@ -34,6 +34,7 @@ export const iotOperations: readonly IotOperation[] = [
   describeThing,
   listThings,
   listThingPrincipals,
+  detachThingPrincipal,
   describeCertificate,
   updateCertificate,
   listCertificates,
@@ -142,10 +143,10 @@ export class IotControlPlane {
       if (!this.throttle.tryAcquire(operation.name))
         throw new AwsApiError(400, 'ThrottlingException', 'Rate exceeded');
       const prepared = operation.prepare(
-        { pathParams, query: parseQuery(rawQuery), body: parseJsonBody(requestBody) },
+        { pathParams, query: parseQuery(rawQuery), headers: req.headers, body: parseJsonBody(requestBody) },
         this.context,
       );
-      this.authorize(caller, `iot:${operation.name}`, prepared.resource);
+      this.authorize(caller, `iot:${operation.name}`, prepared.resource, prepared.context);
       body = await prepared.run();
       status = 200;
     } catch (error) {
@@ -169,13 +170,19 @@ export class IotControlPlane {
     }
   }
 
-  private authorize(caller: IssuedCredentials, action: string, resource: string): void {
+  private authorize(
+    caller: IssuedCredentials,
+    action: string,
+    resource: string,
+    actionContext: Record<string, string> = {},
+  ): void {
     const role = this.options.roles.find((r) => r.roleArn === caller.roleArn);
     const decision = role
       ? evaluatePolicies(role.policies, {
           action,
           resource,
           context: {
+            ...actionContext,
             'aws:RequestedRegion': this.options.registry.region,
             'aws:PrincipalArn': caller.roleArn,
             'cognito-identity.amazonaws.com:sub': caller.identityId,

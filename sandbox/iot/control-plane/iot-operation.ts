@@ -7,6 +7,8 @@ export interface OperationRequest {
   /** Path labels, percent-decoded (`{thingName}` → `thingName`). */
   pathParams: Record<string, string>;
   query: Record<string, string | string[]>;
+  /** Request headers, names lowercase (some operations take an input member from a header). */
+  headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body, or undefined when the request had none. */
   body: unknown;
 }
@@ -26,6 +28,8 @@ export interface OperationContext {
 export interface PreparedOperation {
   /** The ARN IAM authorizes the action on, or `*` for operations without a resource type. */
   resource: string;
+  /** Condition keys the action adds to the request context (e.g. `iot:thingArn`), checked by IAM. */
+  context?: Record<string, string>;
   /** The JSON response body; undefined for operations without output. */
   run(): Promise<unknown> | unknown;
 }

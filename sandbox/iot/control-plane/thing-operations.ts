@@ -4,7 +4,10 @@ import type { IotOperation } from './iot-operation.js';
 import { paginate } from './pagination.js';
 import { booleanQuery, integerQuery, parseInput, queryValue } from './request-validation.js';
 
-/** DescribeThing, ListThings and ListThingPrincipals: the registry reads the station verifies with. */
+/**
+ * DescribeThing, ListThings and ListThingPrincipals (the registry reads the station verifies with),
+ * and DetachThingPrincipal (the station retiring a replaced certificate).
+ */
 
 const thingName = z
   .string()
@@ -124,6 +127,32 @@ export const listThingPrincipals: IotOperation = {
         const principals = registry.listThingPrincipals(name).sort();
         const page = paginate(principals, (p) => p, query.maxResults ?? 25, query.nextToken);
         return { principals: page.items, nextToken: page.nextToken };
+      },
+    };
+  },
+};
+
+/**
+ * The principal is sent in the `x-amzn-principal` header. IAM authorizes the action on the
+ * principal (a certificate ARN), with the thing as the `iot:thingArn` condition key, as the Service
+ * Authorization Reference lists it; a principal that is not an ARN is authorized on `*`.
+ */
+export const detachThingPrincipal: IotOperation = {
+  name: 'DetachThingPrincipal',
+  method: 'DELETE',
+  path: '/things/{thingName}/principals',
+  prepare(request, { registry }) {
+    const name = thingNameParam(request.pathParams);
+    const header = request.headers['x-amzn-principal'];
+    const { principal } = parseInput(z.object({ principal: z.string().min(1) }), {
+      principal: Array.isArray(header) ? header[0] : header,
+    });
+    return {
+      resource: principal.startsWith('arn:') ? principal : '*',
+      context: { 'iot:thingArn': registry.thingArn(name) },
+      run() {
+        registry.detachThingPrincipal(name, principal);
+        return undefined;
       },
     };
   },

@@ -128,7 +128,11 @@ describe('installer provisions devices with AWS device SDK', () => {
   });
 
   const cases: [Flow, Protocol, Record<string, string>][] = [
-    ['keys', 'mqtt5', { Model: 'thermostat-2' }],
+    [
+      'keys',
+      'mqtt5',
+      { Model: 'thermostat-2', BatchId: 'B-2026-001', StationId: 'bench-3', Operator: 'installer' },
+    ],
     ['csr', 'mqtt311', {}],
   ];
   it.each(cases)('%s flow over %s, reconnect, registry shows it', async (flow, protocol, extra) => {
@@ -163,7 +167,13 @@ describe('installer provisions devices with AWS device SDK', () => {
 
     // What the station's verify step reads, through the installer's own credentials.
     const thing = await iotClient.send(new DescribeThingCommand({ thingName: serialNumber }));
-    expect(thing.attributes).toEqual({ serialNumber, model: extra['Model'] ?? 'generic' });
+    expect(thing.attributes).toEqual({
+      serialNumber,
+      model: extra['Model'] ?? 'generic',
+      batchId: extra['BatchId'] ?? 'unassigned',
+      stationId: extra['StationId'] ?? 'unassigned',
+      operator: extra['Operator'] ?? 'unassigned',
+    });
     const { principals } = await iotClient.send(new ListThingPrincipalsCommand({ thingName: serialNumber }));
     const { certificateDescription } = await iotClient.send(
       new DescribeCertificateCommand({ certificateId: outcome.certificateId }),

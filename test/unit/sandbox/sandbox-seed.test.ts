@@ -6,7 +6,9 @@ import type { PolicyDocument } from '../../../sandbox/iam/iam-policy.js';
 import { evaluatePolicies } from '../../../sandbox/iam/iam-policy-evaluator.js';
 import { IotRegistry } from '../../../sandbox/iot/iot-registry.js';
 import { parseProvisioningTemplate } from '../../../sandbox/iot/template/provisioning-template.js';
+import { evaluateTemplate } from '../../../sandbox/iot/template/template-evaluator.js';
 import {
+  DEFAULT_MODEL,
   DEVICE_POLICY_NAME,
   installersRoleMapping,
   sandboxArns,
@@ -14,6 +16,7 @@ import {
   seededUsers,
   seedSandbox,
   TEMPLATE_NAME,
+  UNASSIGNED,
 } from '../../../sandbox/orchestrator/sandbox-seed.js';
 
 const region = 'eu-west-1';
@@ -58,9 +61,25 @@ describe('sandbox seed', () => {
     const parsed = parseProvisioningTemplate(template?.templateBody);
     expect(Object.keys(parsed.parameters).sort()).toEqual([
       'AWS::IoT::Certificate::Id',
+      'BatchId',
       'Model',
+      'Operator',
       'SerialNumber',
+      'StationId',
     ]);
+    // Every attribute the Thing gets is a template parameter, and the optional ones have a Default.
+    expect(
+      evaluateTemplate(parsed, {
+        parameters: { SerialNumber: 'SN-1' },
+        certificateId: 'c'.repeat(64),
+      }).thing?.attributes,
+    ).toEqual({
+      serialNumber: 'SN-1',
+      model: DEFAULT_MODEL,
+      batchId: UNASSIGNED,
+      stationId: UNASSIGNED,
+      operator: UNASSIGNED,
+    });
     expect(registry.getPolicy(DEVICE_POLICY_NAME)?.policyDocument).toMatchObject({
       Statement: [
         { Action: 'iot:Connect', Resource: arns.iot('client/${iot:Connection.Thing.ThingName}') },
@@ -84,8 +103,13 @@ describe('sandbox seed', () => {
 
 describe('sandbox roles', () => {
   const [installer, signedIn] = sandboxRoles(region, accountId);
-  const decide = (policies: readonly PolicyDocument[], action: string, resource: string) =>
-    evaluatePolicies(policies, { action, resource });
+  const decide = (
+    policies: readonly PolicyDocument[],
+    action: string,
+    resource: string,
+    context?: Record<string, string>,
+  ) => evaluatePolicies(policies, { action, resource, ...(context ? { context } : {}) });
+  const certificateArn = arns.iot(`cert/${'a'.repeat(64)}`);
 
   it('lets installers claim on the one template and read the registry, nothing more', () => {
     const policies = installer?.policies ?? [];
@@ -100,13 +124,42 @@ describe('sandbox roles', () => {
       ['iot:DescribeProvisioningTemplate', arns.template],
       ['iot:ListThings', '*'],
       ['iot:DescribeEndpoint', '*'],
+      ['iot:ListProvisioningTemplates', '*'],
     ] as const) {
       expect(decide(policies, action, resource), action).toBe('Allow');
     }
-    expect(decide(policies, 'iot:UpdateCertificate', arns.iot(`cert/${'a'.repeat(64)}`))).toBe(
+    expect(decide(policies, 'iot:CreateProvisioningTemplate', arns.template)).toBe('ImplicitDeny');
+    expect(decide(policies, 'iot:DescribeProvisioningTemplate', arns.iot('provisioningtemplate/Other'))).toBe(
       'ImplicitDeny',
     );
-    expect(decide(policies, 'iot:CreateProvisioningTemplate', arns.template)).toBe('ImplicitDeny');
+    for (const action of [
+      'iot:CreateThing',
+      'iot:DeleteThing',
+      'iot:AttachThingPrincipal',
+      'iot:AttachPolicy',
+    ]) {
+      expect(decide(policies, action, arns.iot('thing/SN-1')), action).toBe('ImplicitDeny');
+      expect(decide(policies, action, certificateArn), action).toBe('ImplicitDeny');
+    }
+    expect(decide(policies, 'iot:DeleteCertificate', certificateArn)).toBe('ImplicitDeny');
+  });
+
+  it('lets installers retire a replaced certificate: UpdateCertificate and DetachThingPrincipal on certificates', () => {
+    const policies = installer?.policies ?? [];
+    expect(decide(policies, 'iot:UpdateCertificate', certificateArn)).toBe('Allow');
+    // AWS authorizes DetachThingPrincipal on the certificate, with the thing as iot:thingArn.
+    expect(
+      decide(policies, 'iot:DetachThingPrincipal', certificateArn, {
+        'iot:thingArn': arns.iot('thing/SN-1'),
+      }),
+    ).toBe('Allow');
+    expect(decide(policies, 'iot:DetachThingPrincipal', certificateArn)).toBe('ImplicitDeny');
+    expect(
+      decide(policies, 'iot:DetachThingPrincipal', certificateArn, {
+        'iot:thingArn': 'arn:aws:iot:eu-west-1:999999999999:thing/SN-1',
+      }),
+    ).toBe('ImplicitDeny');
+    expect(decide(policies, 'iot:UpdateCertificate', arns.iot('cacert/x'))).toBe('ImplicitDeny');
   });
 
   it('gives signed-in users who are not installers a role without IoT rights', () => {
