@@ -79,6 +79,8 @@ export interface FirmwareCounters {
 export class DeviceFirmware {
   private segment: number[] = [];
   private occupancy = 0;
+  /** Skipping the rest of a segment that filled the whole receive buffer without a 00. */
+  private discarding = false;
   private readonly work: Buffer[] = [];
   private working = false;
   private claim: HeldClaim | undefined;
@@ -95,6 +97,8 @@ export class DeviceFirmware {
   private firedOnce = new Set<string>();
   private generation = 0;
   private bootId = 1;
+  /** Provisioning attempts since boot: part of the claim connection's client id (section 6.1). */
+  private attempts = 0;
   readonly counters: FirmwareCounters = {
     overflowBytes: 0,
     corruptFramesIn: 0,
@@ -132,17 +136,34 @@ export class DeviceFirmware {
     this.wipeClaim();
     this.segment = [];
     this.occupancy = 0;
+    this.discarding = false;
     for (const buffer of this.work) buffer.fill(0);
     this.work.length = 0;
     this.lastRequest = undefined;
     this.claimExpired = false;
     this.eventSeq = 0;
+    this.attempts = 0;
     this.state = DeviceState.Idle;
   }
 
   /** Bytes that finished arriving on the UART (the receive interrupt). */
   receive(bytes: Buffer): void {
     for (const byte of bytes) {
+      if (this.discarding) {
+        // Section 2.4: the rest of a segment that filled the buffer, up to and including its 00.
+        if (byte === 0) this.discarding = false;
+        continue;
+      }
+      if (this.segment.length >= this.config.rxBuffer) {
+        // One segment fills the whole buffer and has no 00: it cannot be a frame. Discard it and
+        // everything up to the next 00, count it as a corrupt frame; retransmission recovers.
+        this.occupancy -= this.segment.length;
+        this.segment.fill(0);
+        this.segment = [];
+        this.counters.corruptFramesIn++;
+        this.discarding = byte !== 0;
+        continue;
+      }
       if (this.occupancy >= this.config.rxBuffer) {
         this.counters.overflowBytes++;
         continue;
@@ -412,6 +433,9 @@ export class DeviceFirmware {
         claim,
         mode,
         serialNumber: this.config.serialNumber,
+        // Unique per attempt, across reboots too (BootId): a retry within a second never trips AWS's
+        // one-CONNECT-per-second-per-client-id limit.
+        claimClientId: `${this.config.serialNumber}-${this.bootId.toString(16).padStart(8, '0')}-${++this.attempts}`,
         signal: controller.signal,
         tamperOwnershipToken: this.config.faults.has('reject-provisioning'),
         onProgress: (stage, detail) => {

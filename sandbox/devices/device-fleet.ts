@@ -52,9 +52,7 @@ export class DeviceFleet {
     mkdirSync(join(dir, 'flash'), { recursive: true, mode: 0o700 });
     const fleet = new DeviceFleet(dir);
     const makeProvisioner = (store: DeviceIdentityStore): Provisioner =>
-      options.cloud === 'offline'
-        ? new OfflineProvisioner()
-        : new FleetProvisioningClient({ persist: (identity) => store.save(identity) });
+      options.cloud === 'offline' ? new OfflineProvisioner() : new FleetProvisioningClient({ store });
     try {
       for (let index = 0; index < options.count; index++) {
         const serialNumber = simulatedSerialNumber(options.seed, index);

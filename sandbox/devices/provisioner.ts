@@ -17,6 +17,8 @@ export interface ProvisionInput {
   claim: DecodedClaim;
   mode: ProvisioningMode;
   serialNumber: string;
+  /** MQTT client id for the claim connection, new for every attempt (docs/device-protocol.md 6.1). */
+  claimClientId: string;
   signal: AbortSignal;
   /** Fault injection: send a damaged ownership token so AWS rejects RegisterThing. */
   tamperOwnershipToken?: boolean;

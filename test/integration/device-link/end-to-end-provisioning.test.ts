@@ -1,12 +1,16 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
+import { createServer as createTlsServer } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EncodedClaim } from '../../../src/main/core/device-link/claim-blob.js';
 import type { DeviceClaim } from '../../../src/main/core/device-link/claim-blob.js';
 import type { ProvisioningMode } from '../../../src/main/core/device-link/protocol-constants.js';
 import { FleetProvisioningClient } from '../../../sandbox/devices/fleet-provisioning-client.js';
 import type { FaultName } from '../../../sandbox/devices/device-faults.js';
-import { startSandbox, TEMPLATE } from '../iot-broker/broker-fixture.js';
+import { ACCOUNT, deviceTemplateBody, REGION, startSandbox, TEMPLATE } from '../iot-broker/broker-fixture.js';
 import type { Sandbox } from '../iot-broker/broker-fixture.js';
+import type { LinkResult } from '../../../src/main/core/device-link/link-outcome.js';
 import { startRig, value } from './link-fixture.js';
 import type { LinkRig } from './link-fixture.js';
 
@@ -29,29 +33,63 @@ afterEach(async () => {
   rig = undefined;
 });
 
-async function claimFor(serialNumber: string): Promise<DeviceClaim> {
-  const claim = await sandbox.makeClaim();
+/**
+ * A claim for `templateName` (the device provisions with it). `claimTemplate` is the template the
+ * sandbox issued the claim for, whose topics alone the claim's policy covers (default: the same).
+ */
+async function claimFor(
+  serialNumber: string,
+  options: { from?: Sandbox; templateName?: string; claimTemplate?: string; port?: number } = {},
+): Promise<DeviceClaim> {
+  const from = options.from ?? sandbox;
+  const templateName = options.templateName ?? TEMPLATE;
+  const claim = await from.makeClaim(options.claimTemplate ?? templateName);
   return {
     certificatePem: claim.certificatePem,
     privateKeyPem: claim.privateKeyPem,
-    rootCaPem: sandbox.ca.caCertificatePem,
-    endpoint: { host: '127.0.0.1', port: sandbox.port },
-    templateName: TEMPLATE,
+    rootCaPem: from.ca.caCertificatePem,
+    endpoint: { host: '127.0.0.1', port: options.port ?? from.port },
+    templateName,
     templateParameters: { SerialNumber: serialNumber },
-    expiresAt: sandbox.clock.now() + 300_000,
+    expiresAt: from.clock.now() + 300_000,
   };
 }
 
 let devicesStarted = 0;
 
-/** Each device gets its own serial number: AWS allows one CONNECT per second per client id. */
-async function mqttRig(faults: FaultName[] = []): Promise<LinkRig> {
+/** Each device gets its own serial number, so no test shares a client id with another. */
+async function mqttRig(faults: FaultName[] = [], stepTimeoutMs = 5000): Promise<LinkRig> {
   return startRig({
     faults,
     serialNumber: `SIM-E2E-${++devicesStarted}`,
-    provisioner: (store) =>
-      new FleetProvisioningClient({ persist: (identity) => store.save(identity), stepTimeoutMs: 5000 }),
+    provisioner: (store) => new FleetProvisioningClient({ store, stepTimeoutMs }),
   });
+}
+
+const arn = (resource: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:${resource}`;
+
+/** A template like the bench one whose policy is `policyName`; `withThing: false` drops the Thing. */
+function addTemplate(target: Sandbox, templateName: string, policyName: string, withThing = true): void {
+  const { thing, ...others } = deviceTemplateBody.Resources;
+  const body = {
+    ...deviceTemplateBody,
+    Resources: {
+      ...(withThing ? { thing } : {}),
+      ...others,
+      policy: { Type: 'AWS::IoT::Policy', Properties: { PolicyName: policyName } },
+    },
+  };
+  target.registry.createTemplate({
+    templateName,
+    templateBody: JSON.stringify(body),
+    provisioningRoleArn: `arn:aws:iam::${ACCOUNT}:role/ProvisioningRole`,
+    enabled: true,
+  });
+}
+
+function failureOf<T>(result: LinkResult<T>) {
+  if (result.ok) throw new Error('expected a failure, got success');
+  return result.failure;
 }
 
 describe.each<ProvisioningMode>(['csr', 'keys'])('end-to-end provisioning in %s mode', (mode) => {
@@ -129,5 +167,141 @@ describe('end-to-end failures', () => {
     } finally {
       sandbox.clock.advance(-301_000);
     }
+  });
+});
+
+describe('revision 1.2 of the device side, against the sandbox broker', () => {
+  it('gives a device without a thing an identity named by its certificate (empty ThingName), proven with its serial number as client id', async () => {
+    sandbox.registry.createPolicy('SerialConnectPolicy', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: arn('client/SIM-E2E-*') }],
+    });
+    addTemplate(sandbox, 'NoThingTemplate', 'SerialConnectPolicy', false);
+    rig = await mqttRig();
+    const serial = value(await rig.link.hello()).serialNumber;
+    value(
+      await rig.link.deliverClaim(
+        EncodedClaim.encode(await claimFor(serial, { templateName: 'NoThingTemplate' })),
+      ),
+    );
+    const result = value(await rig.link.startProvisioning({ mode: 'csr' }));
+    expect(result.thingName).toBe('');
+    expect(sandbox.registry.getCertificate(result.certificateId)?.status).toBe('ACTIVE');
+    // The proof connection used the serial number (4.2/6.1 step 6), since there is no thing name.
+    expect(sandbox.logs.some((line) => line.startsWith(`${serial} connected`))).toBe(true);
+    // The station takes the HELLO of an identity without a thing name (revision 1.1 refused it).
+    expect(value(await rig.link.hello()).identity).toEqual({
+      thingName: '',
+      certificateId: result.certificateId,
+    });
+  });
+
+  it('rolls back to the previous identity when the new certificate cannot connect (VERIFY_FAILED)', async () => {
+    sandbox.registry.createPolicy('NoConnectPolicy', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'iot:Publish', Resource: arn('topic/nothing') }],
+    });
+    addTemplate(sandbox, 'NoConnectTemplate', 'NoConnectPolicy');
+    rig = await mqttRig();
+    const serial = value(await rig.link.hello()).serialNumber;
+    value(await rig.link.deliverClaim(EncodedClaim.encode(await claimFor(serial))));
+    const first = value(await rig.link.startProvisioning({ mode: 'keys' }));
+    const stored = rig.device.store.load();
+
+    value(
+      await rig.link.deliverClaim(
+        EncodedClaim.encode(await claimFor(serial, { templateName: 'NoConnectTemplate' })),
+      ),
+    );
+    const failure = failureOf(await rig.link.startProvisioning({ mode: 'csr', replaceIdentity: true }));
+    expect(failure).toMatchObject({
+      kind: 'provisioning-failed',
+      codeName: 'VERIFY_FAILED',
+      failure: { stage: 10 },
+    });
+    // Section 3.2: after a FAILURE, HELLO still names the previous identity, and the flash holds it.
+    expect(value(await rig.link.hello()).identity).toEqual({
+      thingName: first.thingName,
+      certificateId: first.certificateId,
+    });
+    expect(rig.device.store.load()).toEqual(stored);
+    // The registry keeps the second certificate on the same Thing (6.1: more than one certificate).
+    expect(sandbox.registry.listThingPrincipals(first.thingName)).toHaveLength(2);
+  });
+
+  it('reports a connection the broker drops after CONNACK as CONNECTION_LOST, with the stage', async () => {
+    addTemplate(sandbox, 'SomeOtherTemplate', 'BenchDevicePolicy');
+    rig = await mqttRig();
+    const serial = value(await rig.link.hello()).serialNumber;
+    // Issued for another template: its policy does not cover this template's topics, and AWS (like
+    // the sandbox) drops an MQTT 3.1.1 connection that subscribes where its policy does not allow.
+    const claim = await claimFor(serial, { claimTemplate: 'SomeOtherTemplate' });
+    value(await rig.link.deliverClaim(EncodedClaim.encode(claim)));
+    const failure = failureOf(await rig.link.startProvisioning({ mode: 'keys' }));
+    expect(failure).toMatchObject({
+      kind: 'provisioning-failed',
+      codeName: 'CONNECTION_LOST',
+      failure: { stage: 2 },
+    });
+    expect(rig.device.store.load()).toBeUndefined();
+  });
+
+  it('reports a TLS endpoint that never answers CONNECT as CONNACK_TIMEOUT', async () => {
+    const certificate = await sandbox.ca.issueServerCertificate({
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+    });
+    const silent = createTlsServer({ key: certificate.privateKeyPem, cert: certificate.certificatePem });
+    const sockets = new Set<TLSSocket>();
+    silent.on('secureConnection', (socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      rig = await mqttRig([], 300);
+      const serial = value(await rig.link.hello()).serialNumber;
+      const port = (silent.address() as AddressInfo).port;
+      value(await rig.link.deliverClaim(EncodedClaim.encode(await claimFor(serial, { port }))));
+      const failure = failureOf(await rig.link.startProvisioning({ mode: 'keys' }));
+      expect(failure).toMatchObject({
+        kind: 'provisioning-failed',
+        codeName: 'CONNACK_TIMEOUT',
+        failure: { stage: 1 },
+      });
+      expect(sockets.size).toBe(1); // the TLS connection did stand: only the CONNACK was missing
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});
+
+describe('client ids against a broker that takes one CONNECT per client id per 10 s', () => {
+  let strict: Sandbox;
+  beforeAll(async () => {
+    strict = await startSandbox({ rates: { connectsPerSecondPerClientId: 0.1 } });
+  });
+  afterAll(async () => {
+    await strict.stop();
+  });
+
+  it('retries right after a fast failure with a new client id, never the same one', async () => {
+    rig = await mqttRig(['reject-provisioning']);
+    const serial = value(await rig.link.hello()).serialNumber;
+    const outcomes: string[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      value(await rig.link.deliverClaim(EncodedClaim.encode(await claimFor(serial, { from: strict }))));
+      const failure = failureOf(await rig.link.startProvisioning({ mode: 'keys' }));
+      outcomes.push(failure.kind === 'provisioning-failed' ? failure.codeName : failure.kind);
+    }
+    // A fixed `<serial>-claim` makes the second CONNECT_FAILED: the broker drops the repeated id.
+    expect(outcomes).toEqual(['REGISTER_REJECTED', 'REGISTER_REJECTED']);
+    const ids = strict.logs
+      .map((line) => /^(\S+) connected/.exec(line)?.[1])
+      .filter((id): id is string => id?.startsWith(serial) ?? false);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toMatch(new RegExp(`^${serial}-[0-9a-f]{8}-1$`));
+    expect(ids[1]).toMatch(new RegExp(`^${serial}-[0-9a-f]{8}-2$`));
   });
 });

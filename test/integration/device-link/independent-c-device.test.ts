@@ -1,7 +1,7 @@
 /**
  * Can a device be written from docs/device-protocol.md ALONE? test/fixtures/independent-device/device.c
  * is a C99 device (static buffers, a 256-byte receive buffer that drops bytes when full) written only
- * from that document. Here the station's real DeviceLink drives it over a socat pseudo-terminal pair.
+ * from that document (revision 1.1, then brought up to 1.2 from the document's section 12). Here the station's real DeviceLink drives it over a socat pseudo-terminal pair.
  *
  * Honest limit: the C device does NOT run Fleet Provisioning over MQTT. After PROVISION it walks the
  * PROGRESS stages on a timer and reports a STAND-IN result derived from its serial number
@@ -221,6 +221,26 @@ describe.skipIf(skipReason !== '')('a device written in C from docs/device-proto
       },
     });
     expect(value(await link!.hello()).heldClaim).toBeUndefined();
+  });
+
+  it('rolls back to its previous identity on a (stand-in) VERIFY_FAILED, as HELLO then shows (6.1, 3.2)', async () => {
+    const before = value(await link!.hello()).identity;
+    expect(before).toEqual({ thingName: `standin-${SERIAL}`, certificateId: standInFingerprint });
+    value(await link!.deliverClaim(makeClaim('standin-fail-verify')));
+    const failure = failureOf(await link!.startProvisioning({ mode: 'keys', replaceIdentity: true }));
+    expect(failure).toMatchObject({
+      kind: 'provisioning-failed',
+      codeName: 'VERIFY_FAILED',
+      failure: { code: 0x0207, stage: 10 },
+    });
+    expect(value(await link!.hello()).identity).toEqual(before);
+  });
+
+  it('reports an identity without a thing name (empty ThingName), and the station takes its HELLO (4.2)', async () => {
+    value(await link!.deliverClaim(makeClaim('standin-no-thing')));
+    const result = value(await link!.startProvisioning({ mode: 'csr', replaceIdentity: true }));
+    expect(result.thingName).toBe('');
+    expect(value(await link!.hello()).identity).toEqual({ thingName: '', certificateId: standInFingerprint });
   });
 
   it('wipes a claim when it expires (5.3) and then answers PROVISION with CLAIM_EXPIRED (4.5)', async () => {

@@ -41,6 +41,11 @@ export class RawStation {
     return new RawStation(await SerialPortTransport.open(path, 115200));
   }
 
+  /** Bytes as they are, no framing (line noise, a lost delimiter). */
+  async sendRaw(bytes: Buffer): Promise<void> {
+    await this.transport.write(bytes);
+  }
+
   async send(type: number, seq: number, payload: Buffer): Promise<void> {
     await this.transport.write(encodeFrame({ type, seq, payload }, this.first));
     this.first = false;
@@ -96,7 +101,11 @@ export function rawClaim(
   extra: TlvField[] = [],
   port: Buffer = u16(8883),
 ): Buffer {
-  const fields: TlvField[] = [
+  return encodeTlv([...rawFields(expiresAt, stationTime, port), ...extra]);
+}
+
+function rawFields(expiresAt: number, stationTime: number | undefined, port: Buffer = u16(8883)): TlvField[] {
+  return [
     [ClaimTag.CertificatePem, utf8('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')],
     [ClaimTag.PrivateKeyPem, utf8('-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n')],
     [ClaimTag.RootCaPem, utf8('-----BEGIN CERTIFICATE-----\nCCCC\n-----END CERTIFICATE-----\n')],
@@ -105,9 +114,7 @@ export function rawClaim(
     [ClaimTag.TemplateName, utf8('RawTemplate')],
     [ClaimTag.ExpiresAt, u32(expiresAt)],
     ...(stationTime === undefined ? [] : [[ClaimTag.StationTime, u32(stationTime)] as TlvField]),
-    ...extra,
   ];
-  return encodeTlv(fields);
 }
 
 function claimBegin(id: number, claim: Buffer): Buffer {
@@ -122,19 +129,24 @@ function chunk(offset: number, data: Buffer): Buffer {
   return Buffer.concat([u32(offset), data]);
 }
 
-/** Delivers `claim` in 100-byte chunks, one at a time; returns the last chunk's answer (code or held). */
+/**
+ * Delivers `claim` in `size`-byte chunks (≤ 200: a chunk frame fits a 256-byte buffer), one at a
+ * time; returns the last chunk's answer (code or held).
+ */
 async function deliver(
   station: RawStation,
   seq: number,
   id: number,
   claim: Buffer,
+  size = 100,
 ): Promise<number | string> {
   const begun = await station.heldBytes(MessageType.ClaimBegin, seq, claimBegin(id, claim));
   if (begun !== 0) return begun;
   let answer: number | string = 0;
-  for (let offset = 0; offset < claim.length; offset += 100) {
-    const data = claim.subarray(offset, offset + 100);
-    const reply = await station.ask(MessageType.ClaimChunk, seq + 1 + offset / 100, chunk(offset, data));
+  for (let offset = 0; offset < claim.length; offset += size) {
+    const data = claim.subarray(offset, offset + size);
+    const chunkSeq = (seq + 1 + offset / size) & 0xff;
+    const reply = await station.ask(MessageType.ClaimChunk, chunkSeq, chunk(offset, data));
     if (reply.type === MessageType.Nak) {
       const nak = decodeNak(reply.payload);
       return nak.ok ? hex(nak.value.code) : 'bad NAK';
@@ -232,7 +244,32 @@ export async function checkDeviceConformance(station: RawStation, serial: string
   expect(await station.heldBytes(MessageType.ClaimBegin, 0x72, begin)).toBe(0);
   expect(await station.heldBytes(MessageType.ClaimChunk, 0x73, chunk(0, claim.subarray(0, 50)))).toBe(50);
   expect(await station.heldBytes(MessageType.ClaimBegin, 0x72, begin)).toBe(50);
+
+  // 5.2 (revision 1.2): a NAKed CLAIM_BEGIN changes nothing; the partial claim stays and resumes.
+  const tooLarge = encodeTlv([
+    [0x01, Buffer.alloc(16, 0x12)],
+    [0x02, u32(0x7fffffff)],
+    [0x03, u32(0)],
+  ]);
+  expect(await station.nakCode(MessageType.ClaimBegin, 0x75, tooLarge)).toBe(hex(ErrorCode.ClaimTooLarge));
+  expect(await station.nakCode(MessageType.ClaimBegin, 0x76, begin.subarray(0, begin.length - 7))).toBe(M);
+  const holding = await station.ask(MessageType.HelloRequest, 0x77, encodeTlv([[0x01, u8(1)]]));
+  expect(decodeHello(holding.payload)).toMatchObject({
+    ok: true,
+    value: {
+      state: 'receiving-claim',
+      heldClaim: { claimId: '11'.repeat(16), bytes: 50, total: claim.length },
+    },
+  });
+  expect(await station.heldBytes(MessageType.ClaimBegin, 0x78, begin)).toBe(50);
   expect((await station.ask(MessageType.WipeClaim, 0x74)).type).toBe(MessageType.Ack);
+
+  // 2.4 (revision 1.2): a segment that fills the whole receive buffer without a 00 is discarded up
+  // to the next 00, and the device keeps receiving: the next request is answered.
+  await station.sendRaw(Buffer.alloc(600, 0x41));
+  await station.sendRaw(Buffer.from([0x00]));
+  const afterNoise = await station.ask(MessageType.HelloRequest, 0x79, encodeTlv([[0x01, u8(1)]]));
+  expect(decodeHello(afterNoise.payload)).toMatchObject({ ok: true, value: { serialNumber: serial } });
 
   // 5.1: StationTime is required; a repeated non-repeatable field or a wrong size is invalid.
   const invalid = hex(ErrorCode.ClaimInvalid);
@@ -241,6 +278,46 @@ export async function checkDeviceConformance(station: RawStation, serial: string
   expect(await deliver(station, 0x88, 0x22, twice)).toBe(invalid);
   const wrongSize = rawClaim(2_000_000_000, 1_900_000_000, [], u32(8883));
   expect(await deliver(station, 0x90, 0x23, wrongSize)).toBe(invalid);
+
+  // 5.1 (revision 1.2): TemplateParameter encoding errors and limits, TemplateName characters and
+  // the EndpointHost limit make a claim invalid; an empty value and keys/values at the limit do not.
+  const parameter = (key: Buffer | string, value: Buffer | string): TlvField => [
+    ClaimTag.TemplateParameter,
+    Buffer.concat([Buffer.from(key), Buffer.from([0]), Buffer.from(value)]),
+  ];
+  const withFields = (...fields: TlvField[]) => rawClaim(2_000_000_000, 1_900_000_000, fields);
+  const invalidClaims = [
+    withFields([ClaimTag.TemplateParameter, utf8('no separator')]),
+    withFields(parameter('', 'empty key')),
+    withFields(parameter('Serial', Buffer.from([0x41, 0x00, 0x42]))),
+    withFields(parameter('Serial', Buffer.from([0xff, 0xfe]))),
+    withFields(parameter('Serial', Buffer.from([0xc0, 0x80]))),
+    withFields(parameter('Serial', Buffer.from([0xed, 0xa0, 0x80]))),
+    withFields(parameter('Serial', 'a'), parameter('Serial', 'b')),
+    withFields(parameter('k'.repeat(2049), 'x')),
+    withFields(parameter('Serial', 'v'.repeat(4097))),
+    encodeTlv([
+      ...(rawFields(2_000_000_000, 1_900_000_000).filter(
+        ([tag]) => tag !== ClaimTag.TemplateName,
+      ) as TlvField[]),
+      [ClaimTag.TemplateName, utf8('bad/name')],
+    ]),
+    encodeTlv([
+      ...(rawFields(2_000_000_000, 1_900_000_000).filter(
+        ([tag]) => tag !== ClaimTag.EndpointHost,
+      ) as TlvField[]),
+      [ClaimTag.EndpointHost, utf8('h'.repeat(254))],
+    ]),
+  ];
+  for (const [index, bad] of invalidClaims.entries()) {
+    expect({ index, answer: await deliver(station, 0x10 + index * 4, 0x40 + index, bad, 200) }).toEqual({
+      index,
+      answer: invalid,
+    });
+  }
+  const atLimits = withFields(parameter('k'.repeat(2048), 'v'.repeat(4096)), parameter('Empty', ''));
+  expect(await deliver(station, 0x60, 0x3f, atLimits, 200)).toBe(atLimits.length);
+  expect((await station.ask(MessageType.WipeClaim, 0x9f)).type).toBe(MessageType.Ack);
 
   // 5.2 / 4.5: a claim that has expired when it is complete is NAKed CLAIM_EXPIRED and wiped, and
   // PROVISION then answers CLAIM_EXPIRED (not NO_CLAIM) until the next wipe.
@@ -281,6 +358,13 @@ export async function checkUnacknowledgedOutcome(station: RawStation, serial: st
   expect(copies.length).toBeGreaterThanOrEqual(2); // repeated (same seq) while unacknowledged
   expect(new Set(copies.map((frame) => frame.seq)).size).toBe(1);
   expect(eventProvisionSeq('result', (copies[0] as Frame).payload)).toBe(0xc8);
+
+  // 3.1 (revision 1.2): a retransmitted PROVISION only replays its ACK (acting afresh would be NAK
+  // NO_CLAIM: the claim is gone) and does not stop the repeats of its own outcome.
+  expect((await station.ask(MessageType.Provision, 0xc8, provision)).type).toBe(MessageType.Ack);
+  const beforeReplayWait = outcomes().length;
+  for (let waited = 0; outcomes().length === beforeReplayWait && waited < 2500; waited += 50) await sleep(50);
+  expect(outcomes().length).toBeGreaterThan(beforeReplayWait);
 
   const hello = await station.ask(MessageType.HelloRequest, 0xc9, encodeTlv([[0x01, u8(1)]]));
   expect(decodeHello(hello.payload)).toMatchObject({ ok: true, value: { state: 'idle', identity: {} } });

@@ -8,11 +8,13 @@ import type { Frame } from '../../../src/main/core/device-link/frame-codec.js';
 import { ErrorCode, MessageType } from '../../../src/main/core/device-link/protocol-constants.js';
 import {
   encodeAck,
+  encodeFailure,
   encodeHello,
   encodeNak,
   encodeProgress,
   encodeResult,
 } from '../../../src/main/core/device-link/protocol-messages.js';
+import { encodeTlv, utf8 } from '../../../src/main/core/device-link/tlv.js';
 import type { DeviceHello } from '../../../src/main/core/device-link/protocol-messages.js';
 import { sampleClaim } from '../../../sandbox/devices/sample-claim.js';
 import { value } from '../../integration/device-link/link-fixture.js';
@@ -126,6 +128,21 @@ describe('DeviceLink against a scripted device', () => {
     expect((await link.hello()).ok).toBe(true);
     expect(logs.length).toBeGreaterThan(10);
     expect(Math.max(...logs.map((line) => line.length))).toBeLessThanOrEqual(257);
+    // Section 2.4: one oversized segment, counted as such (log text may run long), not as corrupt.
+    expect(link.stats.oversizeSegments).toBe(1);
+    expect(link.stats.corruptFrames).toBe(0);
+  });
+
+  it('never decodes a frame hidden inside an oversized segment, only the one after its 00', async () => {
+    const { transport, link } = rig();
+    transport.onFrame = (frame) => {
+      const answer = reply(MessageType.Hello, frame.seq, encodeHello(hello));
+      // 5000 text bytes, then the HELLO without its leading 00: still the same (oversized) segment.
+      transport.feed(Buffer.concat([Buffer.alloc(5000, 0x41), answer.subarray(1)]));
+    };
+    const result = await link.hello();
+    expect(result.ok ? 'ok' : result.failure.kind).toBe('no-response');
+    expect(link.stats.oversizeSegments).toBeGreaterThanOrEqual(1);
   });
 
   it('gives up on a frame cut off by silence', async () => {
@@ -146,6 +163,32 @@ describe('DeviceLink against a scripted device', () => {
       const result = await link.hello();
       expect(result.ok ? 'ok' : result.failure.kind).toBe('protocol-error');
     }
+  });
+
+  it('takes the HELLO of an identity without a thing name: ThingName empty or absent (4.2)', async () => {
+    const certificateId = 'b'.repeat(64);
+    const base = encodeHello(hello);
+    const payloads = [
+      Buffer.concat([
+        base,
+        encodeTlv([
+          [0x09, Buffer.alloc(0)],
+          [0x0a, utf8(certificateId)],
+        ]),
+      ]),
+      Buffer.concat([base, encodeTlv([[0x0a, utf8(certificateId)]])]),
+    ];
+    for (const payload of payloads) {
+      const { transport, link } = rig();
+      transport.onFrame = (frame) => transport.feed(reply(MessageType.Hello, frame.seq, payload));
+      expect(value(await link.hello()).identity).toEqual({ thingName: '', certificateId });
+    }
+    // A ThingName without a CertificateId is no identity the document knows.
+    const { transport, link } = rig();
+    const orphan = Buffer.concat([base, encodeTlv([[0x09, utf8('thing-1')]])]);
+    transport.onFrame = (frame) => transport.feed(reply(MessageType.Hello, frame.seq, orphan));
+    const result = await link.hello();
+    expect(result.ok ? 'ok' : result.failure.kind).toBe('protocol-error');
   });
 
   it('ends a transfer with disconnected when the port goes away, and stays ended', async () => {
@@ -264,6 +307,96 @@ describe('DeviceLink provisioning events', () => {
     });
     expect(value(await link.startProvisioning({ mode: 'csr' }))).toEqual(result);
     expect(link.stats.retransmittedRequests).toBe(1);
+  });
+
+  const fastFailure = { code: ErrorCode.ConnectFailed, message: 'refused', stage: 1 };
+
+  it('keeps a fast FAILURE that arrives before the replayed ACK when the first ACK was lost (3.2)', async () => {
+    const { link, eventAcks } = provisioningRig((frame, send, attempt) => {
+      // The first ACK is lost; the device failed at once and its FAILURE beats the replayed ACK.
+      if (attempt === 0) send(reply(MessageType.Failure, 4, encodeFailure(fastFailure, frame.seq)));
+      else send(reply(MessageType.Ack, frame.seq, encodeAck()));
+    });
+    const result = await link.startProvisioning({ mode: 'csr' });
+    expect(result.ok ? undefined : result.failure).toMatchObject({
+      kind: 'provisioning-failed',
+      codeName: 'CONNECT_FAILED',
+      failure: fastFailure,
+    });
+    expect(link.stats.retransmittedRequests).toBe(1);
+    expect(eventAcks).toEqual([4]); // acknowledged at once, so the device stopped repeating it
+  });
+
+  it('reports the FAILURE, not no-response, when every ACK is lost but the FAILURE names the PROVISION', async () => {
+    const { link } = provisioningRig((frame, send, attempt) => {
+      if (attempt === 0) send(reply(MessageType.Failure, 4, encodeFailure(fastFailure, frame.seq)));
+    });
+    const result = await link.startProvisioning({ mode: 'csr' });
+    expect(result.ok ? undefined : result.failure).toMatchObject({
+      kind: 'provisioning-failed',
+      codeName: 'CONNECT_FAILED',
+    });
+    expect(link.stats.retransmittedRequests).toBe(3);
+  });
+
+  it("still ends in no-response when every ACK is lost and only another PROVISION's outcome came", async () => {
+    const { link } = provisioningRig((frame, send, attempt) => {
+      if (attempt === 0)
+        send(reply(MessageType.Failure, 4, encodeFailure(fastFailure, (frame.seq + 1) & 0xff)));
+    });
+    const result = await link.startProvisioning({ mode: 'csr' });
+    expect(result.ok ? 'ok' : result.failure.kind).toBe('no-response');
+  });
+
+  it('ends with aborted, promptly, when abort() is called synchronously from a progress listener', async () => {
+    const { transport, link } = rig();
+    const aborts: number[] = [];
+    transport.onFrame = (frame) => {
+      const send = (bytes: Buffer) => setTimeout(() => transport.feed(bytes), 1);
+      if (frame.type === MessageType.Provision) {
+        send(
+          Buffer.concat([
+            reply(MessageType.Ack, frame.seq, encodeAck()),
+            reply(MessageType.Progress, 1, encodeProgress({ stage: 1 })),
+            reply(MessageType.Progress, 2, encodeProgress({ stage: 2 })),
+          ]),
+        );
+      }
+      // After ABORT the device sends no RESULT/FAILURE (4.6): only the ACK.
+      if (frame.type === MessageType.Abort) {
+        aborts.push(frame.seq);
+        send(reply(MessageType.Ack, frame.seq, encodeAck()));
+      }
+    };
+    let aborted: Promise<unknown> | undefined;
+    const stages: number[] = [];
+    link.on('progress', (update) => {
+      stages.push(update.stage);
+      aborted ??= link.abort();
+    });
+    const result = await link.startProvisioning({ mode: 'csr' });
+    // Revision 1.1 ended this run no-response (the silence timeout), although abort() returned ok.
+    expect(result.ok ? 'ok' : result.failure.kind).toBe('aborted');
+    expect(await aborted).toEqual({ ok: true, value: undefined });
+    expect(stages).toEqual([1]); // nothing after the abort was reported as this run's progress
+    expect(aborts).toHaveLength(1);
+  });
+
+  it('aborts a claim transfer from a transfer listener too, and the next operation runs normally', async () => {
+    const { transport, link } = rig();
+    transport.onFrame = (frame) => {
+      const send = (bytes: Buffer) => setTimeout(() => transport.feed(bytes), 1);
+      if (frame.type === MessageType.HelloRequest)
+        send(reply(MessageType.Hello, frame.seq, encodeHello(hello)));
+      if (frame.type === MessageType.ClaimBegin) send(reply(MessageType.Ack, frame.seq, encodeAck(0)));
+      if (frame.type === MessageType.Abort) send(reply(MessageType.Ack, frame.seq, encodeAck()));
+    };
+    let aborted: Promise<unknown> | undefined;
+    link.once('transfer', () => (aborted = link.abort()));
+    const result = await link.deliverClaim(EncodedClaim.encode(sampleClaim(3)));
+    expect(result.ok ? 'ok' : result.failure.kind).toBe('aborted');
+    expect(await aborted).toEqual({ ok: true, value: undefined });
+    expect(value(await link.hello())).toEqual(hello);
   });
 
   it('with a revision 1.0 device (no ProvisionSeq), leaves early copies unacknowledged and skips the last outcome', async () => {

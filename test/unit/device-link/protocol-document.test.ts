@@ -15,6 +15,7 @@ import {
   decodeFailure,
   decodeHello,
   decodeNak,
+  eventProvisionSeq,
 } from '../../../src/main/core/device-link/protocol-messages.js';
 
 /** The protocol document is the contract: its examples and code must agree with the implementation. */
@@ -31,7 +32,7 @@ const examples = [...documentText.matchAll(/^body: ([0-9a-f ]+)\nwire: ([0-9a-f 
 
 describe('docs/device-protocol.md', () => {
   it('has its byte-for-byte examples', () => {
-    expect(examples.length).toBeGreaterThanOrEqual(10);
+    expect(examples.length).toBeGreaterThanOrEqual(12);
   });
 
   it.each(examples.map((example, index) => [index, example] as const))(
@@ -68,6 +69,26 @@ describe('docs/device-protocol.md', () => {
       ok: true,
       value: { code: 0x0204, aws: { statusCode: 400, errorCode: 'InvalidCertificateOwnershipToken' } },
     });
+    // Revision 1.2: the HELLO of an identity without a thing name, and a CONNECTION_LOST FAILURE.
+    const noThing = frames.find((frame) => frame.type === MessageType.Hello && frame.seq === 0x2e);
+    expect(noThing && decodeHello(noThing.payload)).toMatchObject({
+      ok: true,
+      value: {
+        serialNumber: 'SN-0042',
+        identity: { thingName: '', certificateId: '0123456789abcdef'.repeat(4) },
+      },
+    });
+    const lost = frames.find((frame) => frame.type === MessageType.Failure && frame.seq === 0x05);
+    const lostFailure = lost && decodeFailure(lost.payload);
+    expect(lostFailure).toMatchObject({ ok: true, value: { code: ErrorCode.ConnectionLost, stage: 3 } });
+    expect(lost && eventProvisionSeq('failure', lost.payload)).toBe(0x4e);
+    expect(errorCodeName[ErrorCode.ConnectionLost]).toBe('CONNECTION_LOST');
+  });
+
+  it('states its revision, and logs the change of each revision in section 12', () => {
+    const revision = /document revision (\d+\.\d+)/.exec(documentText)?.[1];
+    expect(revision).toBe('1.2');
+    expect(documentText).toContain(`**Revision ${revision}** (protocol version still 1)`);
   });
 
   it('names every error code as the station reports it (codeName)', () => {

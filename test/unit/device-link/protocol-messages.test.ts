@@ -105,6 +105,11 @@ describe('messages', () => {
     expect(decodeHello(encodeHello(hello))).toEqual({ ok: true, value: hello });
   });
 
+  it('round-trips HELLO of an identity without a thing name (ThingName empty)', () => {
+    const noThing = { ...hello, identity: { thingName: '', certificateId: 'c'.repeat(64) } };
+    expect(decodeHello(encodeHello(noThing))).toEqual({ ok: true, value: noThing });
+  });
+
   it('rejects a HELLO that announces a receive buffer below 256 bytes', () => {
     const decoded = decodeHello(encodeHello({ ...hello, rxBuffer: 255 }));
     expect(decoded.ok).toBe(false);
@@ -192,6 +197,52 @@ describe('claim blob', () => {
     const encoded = EncodedClaim.encode(sampleClaim(5));
     encoded.wipe();
     expect(encoded.bytes.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('refuses to build a claim whose template parameters a device would call invalid (5.1)', () => {
+    const withParameters = (templateParameters: Record<string, string>) => () =>
+      EncodedClaim.encode(sampleClaim(8, { templateParameters }));
+    expect(withParameters({ '': 'x' })).toThrow();
+    expect(withParameters({ 'Se\0rial': 'x' })).toThrow();
+    expect(withParameters({ Serial: 'x\0y' })).toThrow();
+    expect(withParameters({ Serial: '\ud800' })).toThrow(); // a lone surrogate is no UTF-8
+    expect(withParameters({ ['k'.repeat(2049)]: 'x' })).toThrow();
+    expect(withParameters({ Serial: 'v'.repeat(4097) })).toThrow();
+    expect(withParameters({ Serial: 'é'.repeat(2049) })).toThrow(); // 4098 bytes in UTF-8
+    expect(withParameters({ ['k'.repeat(2048)]: 'v'.repeat(4096), Empty: '' })).not.toThrow();
+    expect(() => EncodedClaim.encode(sampleClaim(8, { templateName: 'bad/name' }))).toThrow();
+    expect(() =>
+      EncodedClaim.encode(sampleClaim(8, { endpoint: { host: 'h'.repeat(254), port: 8883 } })),
+    ).toThrow();
+  });
+
+  it('decodes, as a device, every TemplateParameter encoding error of 5.1 as invalid', () => {
+    const good = EncodedClaim.encode(sampleClaim(9, { templateParameters: {} }), 1_700_000_000_000).bytes;
+    const withParameter = (...values: Buffer[]) =>
+      decodeClaimBlob(Buffer.concat([good, encodeTlv(values.map((value) => [0x07, value] as const))]));
+    const parameter = (key: Buffer | string, value: Buffer | string) =>
+      Buffer.concat([Buffer.from(key), Buffer.from([0]), Buffer.from(value)]);
+    expect(withParameter(parameter('Serial', 'SN-1'), parameter('Site', ''))).toMatchObject({
+      ok: true,
+      claim: { templateParameters: { Serial: 'SN-1', Site: '' } },
+    });
+    const invalid = [
+      [Buffer.from('no separator')],
+      [parameter('', 'empty key')],
+      [parameter('Serial', Buffer.from([0x41, 0x00, 0x42]))], // a second 00
+      [parameter('Serial', Buffer.from([0xff]))], // not UTF-8
+      [parameter('Serial', Buffer.from([0xc0, 0x80]))], // overlong
+      [parameter('Serial', Buffer.from([0xed, 0xa0, 0x80]))], // a surrogate
+      [parameter('k'.repeat(2049), 'x')],
+      [parameter('Serial', 'v'.repeat(4097))],
+      [parameter('Serial', 'a'), parameter('Serial', 'b')], // the same key twice
+    ];
+    for (const values of invalid) {
+      const decoded = withParameter(...values);
+      expect(decoded.ok).toBe(false);
+      if (!decoded.ok) expect(decoded.reason).toMatch(/^template parameter /);
+    }
+    expect(withParameter(parameter('k'.repeat(2048), 'v'.repeat(4096))).ok).toBe(true);
   });
 
   it('names only the fields, never the values, of an invalid claim', () => {

@@ -21,14 +21,40 @@ const claimFieldRules: FieldRules = {
 /** Any expiry below this (March 1973 in milliseconds) is a value in seconds passed by mistake. */
 const SMALLEST_PLAUSIBLE_EXPIRY_MS = 100_000_000_000;
 
+/** Section 5.1 limits, in UTF-8 bytes (what a device measures). */
+export const TEMPLATE_PARAMETER_KEY_MAX_BYTES = 2048;
+export const TEMPLATE_PARAMETER_VALUE_MAX_BYTES = 4096;
+export const ENDPOINT_HOST_MAX_BYTES = 253;
+
+/** A string a TemplateParameter can carry: well-formed UTF-16 (so valid UTF-8), no NUL, ≤ `maxBytes`. */
+const parameterText = (minBytes: number, maxBytes: number) =>
+  z
+    .string()
+    .refine((text) => !/[\uD800-\uDFFF]/u.test(text), 'not valid Unicode (a lone surrogate)')
+    .refine((text) => !text.includes('\0'), 'contains a NUL character')
+    .refine((text) => {
+      const bytes = Buffer.byteLength(text, 'utf8');
+      return bytes >= minBytes && bytes <= maxBytes;
+    }, `must be ${minBytes}–${maxBytes} UTF-8 bytes`);
+
 /** What a device needs to run Fleet Provisioning on its own: the short-lived claim and where to use it. */
 export const deviceClaimSchema = z.object({
   certificatePem: z.string().includes('-----BEGIN CERTIFICATE-----'),
   privateKeyPem: z.string().includes('PRIVATE KEY-----'),
   rootCaPem: z.string().includes('-----BEGIN CERTIFICATE-----'),
-  endpoint: z.object({ host: z.string().min(1).max(253), port: z.number().int().min(1).max(65535) }),
+  endpoint: z.object({
+    host: z
+      .string()
+      .min(1)
+      .refine((host) => Buffer.byteLength(host, 'utf8') <= ENDPOINT_HOST_MAX_BYTES, 'longer than 253 bytes'),
+    port: z.number().int().min(1).max(65535),
+  }),
   templateName: z.string().regex(/^[0-9A-Za-z_-]{1,36}$/),
-  templateParameters: z.record(z.string().min(1).max(2048), z.string().max(4096)),
+  /** Sent to RegisterThing exactly as given: the device adds, drops and changes none (section 6.1). */
+  templateParameters: z.record(
+    parameterText(1, TEMPLATE_PARAMETER_KEY_MAX_BYTES),
+    parameterText(0, TEMPLATE_PARAMETER_VALUE_MAX_BYTES),
+  ),
   /** Milliseconds since the epoch; the claim certificate stops working then. */
   expiresAt: z.number().int().positive(),
 });
@@ -96,6 +122,28 @@ export interface DecodedClaim extends DeviceClaim {
   stationTime: number;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * One TemplateParameter field, `key 00 value` (section 5.1): exactly one 00, a non-empty key, both
+ * valid UTF-8 within their byte limits. Returns what is wrong (never the text itself) otherwise.
+ */
+function decodeTemplateParameter(field: Buffer): { key: string; value: string } | string {
+  const separator = field.indexOf(0);
+  if (separator < 0) return 'without its 00 separator';
+  if (separator === 0) return 'with an empty key';
+  if (field.indexOf(0, separator + 1) >= 0) return 'with a second 00 byte';
+  const key = field.subarray(0, separator);
+  const value = field.subarray(separator + 1);
+  if (key.length > TEMPLATE_PARAMETER_KEY_MAX_BYTES) return 'key longer than 2048 bytes';
+  if (value.length > TEMPLATE_PARAMETER_VALUE_MAX_BYTES) return 'value longer than 4096 bytes';
+  try {
+    return { key: strictUtf8.decode(key), value: strictUtf8.decode(value) };
+  } catch {
+    return 'not valid UTF-8';
+  }
+}
+
 /** Device side: parses and validates a complete claim blob. */
 export function decodeClaimBlob(
   bytes: Buffer,
@@ -104,12 +152,11 @@ export function decodeClaimBlob(
   if (!tlv)
     return { ok: false, reason: 'claim fields malformed (past the end, repeated or of the wrong size)' };
   const parameters: Record<string, string> = {};
-  for (const value of tlv.all(ClaimTag.TemplateParameter)) {
-    const separator = value.indexOf(0);
-    if (separator <= 0) return { ok: false, reason: 'template parameter without key' };
-    parameters[value.subarray(0, separator).toString('utf8')] = value
-      .subarray(separator + 1)
-      .toString('utf8');
+  for (const field of tlv.all(ClaimTag.TemplateParameter)) {
+    const parameter = decodeTemplateParameter(field);
+    if (typeof parameter === 'string') return { ok: false, reason: `template parameter ${parameter}` };
+    if (Object.hasOwn(parameters, parameter.key)) return { ok: false, reason: 'template parameter repeated' };
+    parameters[parameter.key] = parameter.value;
   }
   const expiresAt = tlv.uint(ClaimTag.ExpiresAt);
   const stationTime = tlv.uint(ClaimTag.StationTime);

@@ -68,6 +68,8 @@ export interface LinkStats {
   framesSent: number;
   framesReceived: number;
   corruptFrames: number;
+  /** Segments longer than any frame (section 2.4): shown as log text, never decoded. */
+  oversizeSegments: number;
   duplicateFrames: number;
   /** RESULT/FAILURE copies ignored: they answer an earlier PROVISION, or (a revision 1.0 device) came too early. */
   staleEvents: number;
@@ -93,6 +95,8 @@ export interface ProvisionOptions {
 
 interface Waiter {
   reject: (error: LinkInterrupt) => void;
+  /** False for abort()'s own request: interrupt() (its own doing) must not end it; end() still does. */
+  interruptible: boolean;
 }
 
 type ChunkEvent = { seq: number; frame: Frame };
@@ -118,6 +122,11 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   private wroteFirstFrame = false;
   private endedBy: LinkFailure | undefined;
   private busy = false;
+  /**
+   * Set by interrupt() while an operation runs. The operation may not be waiting at that moment (an
+   * abort() from a `progress` listener runs inside its loop): its next wait or loop turn ends with it.
+   */
+  private pendingInterrupt: LinkFailure | undefined;
   private announced: DeviceHello | undefined;
   private provisionListener: ((event: ProvisionEvent) => void) | undefined;
   /** The running provision() has its PROVISION answered (events from then on are its own). */
@@ -128,6 +137,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     framesSent: 0,
     framesReceived: 0,
     corruptFrames: 0,
+    oversizeSegments: 0,
     duplicateFrames: 0,
     staleEvents: 0,
     retransmittedRequests: 0,
@@ -200,7 +210,8 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
 
   /**
    * Stops whatever the device is doing and makes it wipe its claim. Interrupts a running operation
-   * of this link, which then ends with `aborted`.
+   * of this link, which then ends with `aborted` — also when called from inside one of its own event
+   * listeners (`progress`, `transfer`), where the operation is not waiting at that moment.
    */
   async abort(): Promise<LinkResult<void>> {
     if (this.endedBy) return fail(this.endedBy);
@@ -209,7 +220,10 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       message: 'Aborted by the station; the device was told to wipe its claim.',
     });
     try {
-      await this.simpleRequest(MessageType.Abort, Buffer.alloc(0), 'abort');
+      await this.expectAck(
+        await this.request(MessageType.Abort, Buffer.alloc(0), { what: 'abort', interruptible: false }),
+        'abort',
+      );
       return succeed(undefined);
     } catch (error) {
       if (error instanceof LinkInterrupt) return fail(error.failure);
@@ -234,6 +248,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       });
     }
     this.busy = true;
+    this.pendingInterrupt = undefined;
     try {
       return succeed(await body());
     } catch (error) {
@@ -241,6 +256,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       throw error;
     } finally {
       this.busy = false;
+      this.pendingInterrupt = undefined;
     }
   }
 
@@ -341,6 +357,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     };
     try {
       for (;;) {
+        this.throwIfInterrupted();
         while (!draining && next < total) {
           const length = Math.min(chunkData, total - next);
           if (inFlight.size > 0 && inFlightBytes + frameWireLength(CHUNK_HEADER_LENGTH + length) > window)
@@ -422,18 +439,37 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       events.push(event);
       wake?.();
     };
+    /** A RESULT/FAILURE naming this PROVISION (its ProvisionSeq) is already here. */
+    const ownOutcomeArrived = () =>
+      events.some(
+        ({ frame }) =>
+          (frame.type === MessageType.Result || frame.type === MessageType.Failure) &&
+          eventProvisionSeq(frame.type === MessageType.Result ? 'result' : 'failure', frame.payload) ===
+            provisionSeq,
+      );
     try {
-      await this.request(
-        MessageType.Provision,
-        encodeProvision({ mode: options.mode, replaceIdentity: options.replaceIdentity ?? false }),
-        {
-          what: 'start provisioning',
-          onSeq: (seq) => (provisionSeq = seq),
-          onAnswer: () => (this.provisionAnswered = true),
-        },
-      ).then((frame) => this.expectAck(frame, 'start provisioning'));
+      let answer: Frame | undefined;
+      try {
+        answer = await this.request(
+          MessageType.Provision,
+          encodeProvision({ mode: options.mode, replaceIdentity: options.replaceIdentity ?? false }),
+          {
+            what: 'start provisioning',
+            onSeq: (seq) => (provisionSeq = seq),
+            onAnswer: () => (this.provisionAnswered = true),
+          },
+        );
+      } catch (error) {
+        // Every ACK (first and replayed) was lost, but the device's own outcome names this PROVISION:
+        // it was accepted and has already ended (section 3.2). Report that outcome, not no-response.
+        if (!(error instanceof LinkInterrupt && error.failure.kind === 'no-response' && ownOutcomeArrived()))
+          throw error;
+        this.provisionAnswered = true;
+      }
+      if (answer) this.expectAck(answer, 'start provisioning');
       const deadline = performance.now() + Timing.provisioningTotal * this.timeoutScale;
       for (;;) {
+        this.throwIfInterrupted();
         let event = events.shift();
         if (!event) {
           const remaining = deadline - performance.now();
@@ -550,6 +586,8 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
       onAnswer?: (frame: Frame) => void;
       /** Told the request's seq before it is sent. */
       onSeq?: (seq: number) => void;
+      /** Default true; abort() sends its ABORT with false (see Waiter). */
+      interruptible?: boolean;
     },
   ): Promise<Frame> {
     const seq = this.nextSeq();
@@ -570,11 +608,15 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
         await this.write(wire);
         const timeout =
           (options.timeoutMs ?? Timing.stationResponse) * this.timeoutScale + this.lineMs(wire.length + 96);
-        await this.waitFor<void>((resolve) => {
-          wake = resolve;
-          if (answer) resolve();
-          return () => (wake = undefined);
-        }, timeout);
+        await this.waitFor<void>(
+          (resolve) => {
+            wake = resolve;
+            if (answer) resolve();
+            return () => (wake = undefined);
+          },
+          timeout,
+          options.interruptible ?? true,
+        );
         if (answer) return answer;
       }
       throw new LinkInterrupt({
@@ -595,6 +637,7 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   private received(data: Buffer): void {
     for (const item of this.decoder.push(data)) {
       if (item.kind === 'text') {
+        if (item.oversize) this.statsCounters.oversizeSegments++;
         this.log(this.logAssembler.push(item.bytes));
       } else if (item.kind === 'corrupt') {
         this.statsCounters.corruptFrames++;
@@ -776,11 +819,14 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
   private waitFor<T>(
     register: (resolve: (value: T) => void) => () => void,
     timeoutMs: number,
+    interruptible = true,
   ): Promise<T | undefined> {
     return new Promise<T | undefined>((resolve, reject) => {
       if (this.endedBy) return reject(new LinkInterrupt(this.endedBy));
+      if (interruptible && this.pendingInterrupt) return reject(new LinkInterrupt(this.pendingInterrupt));
       let unregister: () => void = () => undefined;
       const waiter: Waiter = {
+        interruptible,
         reject: (error) => {
           cleanup();
           reject(error);
@@ -803,14 +849,21 @@ export class DeviceLink extends EventEmitter<DeviceLinkEvents> {
     });
   }
 
+  /** Ends the running operation (if any) with `failure`, whether it is waiting right now or not. */
   private interrupt(failure: LinkFailure): void {
-    for (const waiter of [...this.waiters]) waiter.reject(new LinkInterrupt(failure));
+    if (this.busy) this.pendingInterrupt ??= failure;
+    for (const waiter of [...this.waiters])
+      if (waiter.interruptible) waiter.reject(new LinkInterrupt(failure));
+  }
+
+  private throwIfInterrupted(): void {
+    if (this.pendingInterrupt) throw new LinkInterrupt(this.pendingInterrupt);
   }
 
   private end(failure: LinkFailure): void {
     if (this.endedBy) return;
     this.endedBy = failure;
-    this.interrupt(failure);
+    for (const waiter of [...this.waiters]) waiter.reject(new LinkInterrupt(failure));
   }
 
   private transportClosed(reason: string): void {

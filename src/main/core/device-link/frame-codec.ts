@@ -54,8 +54,11 @@ export function encodeFrame(frame: Frame, leadingDelimiter = false): Buffer {
 
 export type DecodedItem =
   | { kind: 'frame'; frame: Frame }
-  /** Bytes that are not a frame: device log output, boot banners, line noise. */
-  | { kind: 'text'; bytes: Buffer }
+  /**
+   * Bytes that are not a frame: device log output, boot banners, line noise. `oversize` marks the
+   * first piece of a segment longer than any frame: it and everything up to the next 00 is text.
+   */
+  | { kind: 'text'; bytes: Buffer; oversize?: true }
   /** A segment shaped like a frame (consistent length) whose CRC does not check out. */
   | { kind: 'corrupt'; length: number };
 
@@ -82,7 +85,8 @@ export function decodeSegment(segment: Buffer): DecodedItem {
 /**
  * Streaming decoder: feed it whatever the port delivers (any split, any garbage) and it returns the
  * frames, text and corrupt segments completed so far. A segment longer than `maxSegmentLength`
- * cannot be a frame: it is passed on as text in pieces so memory stays bounded.
+ * cannot be a frame: it is passed on as text in pieces so memory stays bounded, and nothing of it,
+ * up to the next 00, is ever decoded as a frame (section 2.4).
  */
 export class FrameDecoder {
   private segment: Buffer;
@@ -107,7 +111,8 @@ export class FrameDecoder {
         continue;
       }
       if (this.length === this.maxSegmentLength) {
-        items.push({ kind: 'text', bytes: Buffer.from(this.segment) });
+        const bytes = Buffer.from(this.segment);
+        items.push(this.overflowed ? { kind: 'text', bytes } : { kind: 'text', bytes, oversize: true });
         this.segment.fill(0);
         this.length = 0;
         this.overflowed = true;

@@ -155,6 +155,10 @@ export const ErrorCode = {
   StoreFailed: 0x0206,
   VerifyFailed: 0x0207,
   KeyGenerationFailed: 0x0208,
+  /** Revision 1.2: the TLS connection stood, MQTT CONNECT was sent, no CONNACK came within 10 s. */
+  ConnackTimeout: 0x0209,
+  /** Revision 1.2: the broker or network closed the connection after CONNACK, mid-exchange. */
+  ConnectionLost: 0x020a,
   Internal: 0x02ff,
 } as const;
 /** The document's names of the error codes (section 6.2), e.g. 0x010c → `SERIAL_MISMATCH`. */
@@ -185,4 +189,8 @@ export const Timing = {
   eventRepeat: 1000,
   /** Device wipes a claim left unused for this long. */
   claimIdleWipe: 300_000,
+  /** Device waits this long for each MQTT answer (CONNACK, SUBACK, accepted/rejected). */
+  mqttAnswer: 10_000,
+  /** AWS IoT accepts one CONNECT per second per client id: never reuse a client id sooner. */
+  sameClientIdConnectSpacing: 1000,
 } as const;

@@ -93,8 +93,18 @@ export const deviceHelloSchema = z.object({
   rxBuffer: z.number().int().min(MIN_RX_BUFFER).max(65535),
   modes: z.array(z.enum(['csr', 'keys'])).min(1),
   maxClaim: z.number().int().min(1),
+  /**
+   * The permanent identity the device holds. `thingName` is '' when the template made no thing
+   * (section 4.2: an empty or absent ThingName beside a CertificateId).
+   */
   identity: z
-    .object({ thingName: printable(128), certificateId: z.string().regex(/^[0-9a-f]{64}$/) })
+    .object({
+      thingName: z
+        .string()
+        .max(128)
+        .regex(/^[\x20-\x7e]*$/, 'printable ASCII only'),
+      certificateId: z.string().regex(/^[0-9a-f]{64}$/),
+    })
     .optional(),
   heldClaim: z
     .object({
@@ -169,8 +179,11 @@ export function decodeHello(payload: Buffer): DecodeResult<DeviceHello> {
     rxBuffer: tlv.uint(HelloTag.RxBuffer),
     modes,
     maxClaim: tlv.uint(HelloTag.MaxClaim),
+    // CertificateId says "provisioned"; a ThingName without it is invalid (the schema refuses it).
     identity:
-      thingName !== undefined || certificateId !== undefined ? { thingName, certificateId } : undefined,
+      thingName !== undefined || certificateId !== undefined
+        ? { thingName: thingName ?? '', certificateId }
+        : undefined,
     heldClaim:
       heldId !== undefined
         ? {
