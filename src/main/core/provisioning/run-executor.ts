@@ -144,7 +144,7 @@ export class RunExecutor {
           // while it provisioned) is left to finish: its HELLO then names the identity it got, or
           // none. Starting it again would cost a second claim, and perhaps a second RegisterThing.
           while (result.ok && result.value.state === 'provisioning') {
-            await sleep(this.options.clock, BUSY_DEVICE_POLL_MS);
+            await this.timed(runId, 'device', sleep(this.options.clock, BUSY_DEVICE_POLL_MS));
             if (this.resources.get(runId)?.phaseSeq !== phaseSeq) return;
             result = await this.timed(runId, 'device', link.hello());
           }
