@@ -6,6 +6,7 @@ import type { ServedRequest } from '../cognito/aws-json-protocol.js';
 import { CognitoIdentityPool } from '../cognito/identity-pool.js';
 import { listenOnLoopback, type LoopbackListener } from '../loopback-listener.js';
 import { CognitoUserPool } from '../cognito/user-pool.js';
+import type { MfaConfiguration, TokenLifetimes } from '../cognito/user-pool-options.js';
 import type { RoleDefinition } from '../iam/iam-policy.js';
 import { TemporaryCredentialStore } from '../iam/temporary-credential-store.js';
 import { IotBroker } from '../iot/broker/iot-broker.js';
@@ -68,6 +69,10 @@ export interface StartSandboxOptions {
   accountId?: string;
   /** Lifetime of CreateProvisioningClaim certificates (AWS: 300 s). */
   claimValiditySeconds?: number;
+  /** User pool MFA (default OPTIONAL; ON makes users without TOTP set it up at sign-in) and token lifetimes. */
+  userPool?: { mfaConfiguration?: MfaConfiguration; tokenLifetimes?: Partial<TokenLifetimes> };
+  /** Lifetime of identity-pool credentials, 900-3600 s (default 3600, as Cognito). */
+  credentialLifetimeSeconds?: number;
   rates?: SandboxRates;
   /** The profile's display name; "Sandbox (127.0.0.1)" by default. */
   name?: string;
@@ -185,6 +190,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       clients: [{ clientId: APP_CLIENT_ID }],
       clock,
       ...(paths ? { statePath: paths.userPool } : {}),
+      mfaConfiguration: options.userPool?.mfaConfiguration,
+      tokenLifetimes: options.userPool?.tokenLifetimes,
       onInternalError: (error) => log(`cognito: internal error: ${describeError(error)}`),
       onRequest: (served) => log(`cognito: ${formatCognitoRequest(served)}`),
     });
@@ -198,6 +205,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
         [`${userPool.providerName}:${APP_CLIENT_ID}`]: installersRoleMapping(region, accountId),
       },
       credentialStore: credentials,
+      credentialLifetimeSeconds: options.credentialLifetimeSeconds,
       clock,
       ...(paths ? { statePath: paths.identityPool } : {}),
       onInternalError: (error) => log(`cognito: internal error: ${describeError(error)}`),

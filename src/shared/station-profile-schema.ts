@@ -58,6 +58,24 @@ export const stationProfileSchema = z
       userPoolEndpoint: endpointUrlSchema.optional(),
       /** Absent for real AWS: the SDKs derive `https://cognito-identity.{region}.amazonaws.com`. */
       identityPoolEndpoint: endpointUrlSchema.optional(),
+      /** The Cognito group whose members may provision; `installers` when absent. */
+      installersGroup: z
+        .string()
+        .regex(
+          /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u,
+          'installersGroup is a Cognito group name (1-128 characters, no spaces)',
+        )
+        .optional(),
+      /**
+       * The app client's refresh token expiration: how long an operator stays signed in before
+       * signing in again. Cognito allows 1 hour to 10 years; its default (used when absent) is 30 days.
+       */
+      refreshTokenValiditySeconds: z
+        .number()
+        .int()
+        .min(3600, 'refreshTokenValiditySeconds is at least 3600 (1 hour)')
+        .max(315_360_000, 'refreshTokenValiditySeconds is at most 315360000 (10 years)')
+        .optional(),
     }),
     iot: z.strictObject({
       /** Absent for real AWS: `https://iot.{region}.amazonaws.com`. */
