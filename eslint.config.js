@@ -10,6 +10,33 @@ const ipcWrapperFiles = ['src/main/shell/electron-ipc-transport.ts', 'src/preloa
 const electronStandInTests = ['test/unit/shell/main-shell.test.ts'];
 const rawIpcMessage =
   'Use the typed IPC wrapper (src/main/core/ipc/register-handlers.ts, src/preload/station-api.ts); raw ipcMain/ipcRenderer is banned elsewhere.';
+const wholeElectronMessage =
+  'Import the Electron APIs you use by name (import { app } from "electron"): the whole module object would let raw ipcMain/ipcRenderer past this rule, and raw ipcMain/ipcRenderer is banned outside the typed IPC wrapper.';
+/**
+ * Every spelling of the raw IPC objects: the name (import, destructuring, `e.ipcMain`), the name as a
+ * string (`electron['ipcMain']`, `{ 'ipcMain': m }`, `Reflect.get(e, 'ipcMain')`, template literals),
+ * and the whole module object (namespace/default import, require, import(), export *), through which
+ * a computed lookup could reach them unseen.
+ */
+const rawIpcSyntax = [
+  { selector: 'Identifier[name=/^ipc(Main|Renderer)$/]', message: rawIpcMessage },
+  { selector: 'Literal[value=/^ipc(Main|Renderer)$/]', message: rawIpcMessage },
+  { selector: 'TemplateElement[value.cooked=/^ipc(Main|Renderer)$/]', message: rawIpcMessage },
+  {
+    selector: "ImportDeclaration[source.value='electron'] > ImportNamespaceSpecifier",
+    message: wholeElectronMessage,
+  },
+  {
+    selector: "ImportDeclaration[source.value='electron'] > ImportDefaultSpecifier",
+    message: wholeElectronMessage,
+  },
+  { selector: "ExportAllDeclaration[source.value='electron']", message: wholeElectronMessage },
+  {
+    selector: "CallExpression[callee.name='require'][arguments.0.value='electron']",
+    message: wholeElectronMessage,
+  },
+  { selector: "ImportExpression[source.value='electron']", message: wholeElectronMessage },
+];
 
 export default tseslint.config(
   {
@@ -44,7 +71,8 @@ export default tseslint.config(
   },
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
-    ignores: [...ipcWrapperFiles, ...electronStandInTests],
+    // This file names the raw objects in order to ban them.
+    ignores: [...ipcWrapperFiles, ...electronStandInTests, 'eslint.config.js'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -52,11 +80,7 @@ export default tseslint.config(
           paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: rawIpcMessage }],
         },
       ],
-      'no-restricted-syntax': [
-        'error',
-        { selector: "Identifier[name='ipcMain']", message: rawIpcMessage },
-        { selector: "Identifier[name='ipcRenderer']", message: rawIpcMessage },
-      ],
+      'no-restricted-syntax': ['error', ...rawIpcSyntax],
     },
   },
   prettier,

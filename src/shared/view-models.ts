@@ -49,3 +49,205 @@ export interface SerialDeviceChange {
   removed: string[];
   list: SerialDeviceList;
 }
+
+// ---- provisioning engine ------------------------------------------------------------------------
+
+export type RunPhaseName =
+  | 'detected'
+  | 'handshake'
+  | 'needs-confirmation'
+  | 'queued'
+  | 'claim'
+  | 'delivery'
+  | 'provisioning'
+  | 'verification'
+  | 'retiring'
+  | 'recovering'
+  | 'unplugged'
+  | 'done'
+  | 'failed'
+  | 'cancelled';
+
+export interface RunFailureView {
+  /** Stable code (docs/operations.md), e.g. DEVICE_NO_RESPONSE, CLAIM_ACCESS_DENIED. */
+  code: string;
+  message: string;
+  /** What the operator can do. */
+  hint: string;
+  /** The underlying AWS or device error in full. */
+  detail: string | null;
+  phase: RunPhaseName;
+  retryable: boolean;
+}
+
+/** One device in the batch queue. Ids and fingerprints only — never certificate or key text. */
+export interface RunView {
+  runId: string;
+  batchId: string;
+  bayId: string;
+  portPath: string;
+  attempt: number;
+  phase: RunPhaseName;
+  phaseStartedAt: number;
+  startedAt: number;
+  finishedAt: number | null;
+  serialNumber: string | null;
+  model: string | null;
+  hardwareRevision: string | null;
+  firmwareVersion: string | null;
+  mode: 'csr' | 'keys' | null;
+  progress: { stage: number; stageName: string; detail: string | null } | null;
+  /** Bytes of the claim the device holds during delivery. */
+  transfer: { heldBytes: number; totalBytes: number } | null;
+  /** When the claim stops working, while it matters (claim, delivery, provisioning). */
+  claimExpiresAt: number | null;
+  /** The identity the device held before this run (a re-provision replaces it); thingName null without a Thing. */
+  heldIdentity: { thingName: string | null; certificateId: string } | null;
+  thingName: string | null;
+  certificateId: string | null;
+  fingerprint: string | null;
+  otherCertificateIds: string[];
+  replaced: { certificateId: string; outcome: 'retired' | 'left-for-admin'; reason: string | null } | null;
+  failure: RunFailureView | null;
+  /** The result was confirmed by a registry re-check after a restart or a lost result. */
+  recovered: boolean;
+}
+
+export type BatchStatusName = 'running' | 'paused' | 'finished' | 'cancelled';
+
+export interface BatchView {
+  id: string;
+  label: string;
+  templateName: string;
+  parameters: Record<string, string>;
+  targetCount: number | null;
+  bays: number;
+  status: BatchStatusName;
+  operatorUsername: string;
+  createdAt: number;
+  finishedAt: number | null;
+  counts: { done: number; failed: number; waiting: number; active: number; cancelled: number };
+  /** Verified devices per hour since the batch started; null before the first. */
+  devicesPerHour: number | null;
+}
+
+export interface BayView {
+  bayId: string;
+  portPath: string;
+  location: string | null;
+  status: 'probing' | 'no-answer' | 'device' | 'released';
+  serialNumber: string | null;
+  runId: string | null;
+  message: string | null;
+}
+
+export interface EngineView {
+  batch: BatchView | null;
+  runs: RunView[];
+  bays: BayView[];
+}
+
+/** A throttled update: the batch, the runs that changed since the last one, and all bays. */
+export interface EngineChange {
+  batch: BatchView | null;
+  runs: RunView[];
+  bays: BayView[];
+}
+
+export interface RunTimelineEntry {
+  at: number;
+  event: string;
+  phase: RunPhaseName;
+}
+
+export interface RunDetailView {
+  run: RunView;
+  timeline: RunTimelineEntry[];
+  /** The device's own log lines (most recent last), as it printed them between frames. */
+  deviceLog: string[];
+}
+
+export interface TemplateSummaryView {
+  name: string;
+  description: string | null;
+  enabled: boolean;
+}
+
+export interface TemplateDetailView {
+  name: string;
+  enabled: boolean;
+  description: string | null;
+  /** Parameters the operator fills for the batch. */
+  parameters: { name: string; type: string; default: string | null }[];
+  /** Parameters the station fills per device (SerialNumber, Model, BatchId, StationId, Operator). */
+  stationFilled: string[];
+}
+
+export interface AuditRowView {
+  runId: string;
+  batchId: string;
+  batchLabel: string;
+  at: number;
+  operatorUsername: string;
+  stationId: string;
+  bayId: string;
+  serialNumber: string;
+  model: string;
+  firmwareVersion: string;
+  templateName: string;
+  mode: 'csr' | 'keys' | null;
+  thingName: string | null;
+  certificateId: string | null;
+  outcome: 'provisioned' | 'failed' | 'cancelled' | 'already-provisioned';
+  errorCode: string | null;
+}
+
+export interface BatchHistoryView {
+  id: string;
+  label: string;
+  templateName: string;
+  status: BatchStatusName;
+  operatorUsername: string;
+  stationId: string;
+  createdAt: number;
+  finishedAt: number | null;
+  targetCount: number | null;
+  bays: number;
+}
+
+export interface AuditExportView {
+  fileName: string;
+  mediaType: 'text/csv' | 'application/json';
+  content: string;
+  count: number;
+}
+
+export type SessionStepName = 'new-password' | 'totp-setup' | 'totp-code';
+
+/** Who is signed in and what they may do — never a token. */
+export interface SessionView {
+  status: 'signed-out' | 'challenge' | 'signed-in';
+  username: string | null;
+  groups: string[];
+  mayProvision: boolean;
+  /** When the operator must sign in again (ms since the epoch), null when signed out. */
+  reauthenticateBy: number | null;
+  step: SessionStepName | null;
+  /** Only on the totp-setup step: for the authenticator app, shown once. */
+  totpSetup?: { secret: string; otpauthUri: string };
+  remembered: boolean;
+  notice: string | null;
+}
+
+/** The AWS side the station uses, as the operator may see it: ids and endpoints, no secrets. */
+export interface ProfileView {
+  configured: boolean;
+  name: string;
+  kind: 'sandbox' | 'aws';
+  region: string;
+  templateName: string | null;
+  userPoolId: string | null;
+  dataEndpoint: string | null;
+  /** Where it came from: a file given at start, one the operator imported, or none yet. */
+  source: 'command-line' | 'imported' | 'none';
+}

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { SerialDeviceChange, SerialDeviceList, SerialDeviceView } from '../../../shared/view-models.js';
-import { resolveConfiguredPorts } from './configured-port-resolver.js';
+import { scanConfiguredPorts, type PortScanLimits } from './configured-port-resolver.js';
 import type { SystemPortLister } from './system-port-lister.js';
 import { startUsbHotplug, type UsbHotplug } from './usb-hotplug.js';
 
@@ -14,6 +14,8 @@ export interface SerialDiscoveryOptions {
   /** Delay between a USB event and the rescan: the tty node appears a little after the USB device. */
   hotplugSettleMs?: number;
   useUsbHotplug?: boolean;
+  /** Bounds for one scan of the configured patterns (entries read, ports found, time). */
+  scanLimits?: Partial<PortScanLimits>;
   log?: (line: string) => void;
 }
 
@@ -35,6 +37,8 @@ export class SerialDiscovery extends EventEmitter<DiscoveryEvents> {
   private scanning: Promise<void> | undefined;
   private rescanRequested = false;
   private readonly log: (line: string) => void;
+  /** Scan warnings already logged: a refused or oversized pattern is reported once, not every poll. */
+  private readonly reported = new Set<string>();
 
   constructor(private readonly options: SerialDiscoveryOptions) {
     super();
@@ -73,6 +77,7 @@ export class SerialDiscovery extends EventEmitter<DiscoveryEvents> {
 
   async setConfiguredPatterns(patterns: readonly string[]): Promise<SerialDeviceList> {
     this.patterns = [...new Set(patterns)];
+    this.reported.clear();
     await this.rescan();
     return this.snapshot();
   }
@@ -101,7 +106,15 @@ export class SerialDiscovery extends EventEmitter<DiscoveryEvents> {
       this.log(`devices: listing serial ports failed (${(error as Error).message}); keeping the last list.`);
       system = [...this.devices.values()].filter((device) => device.source === 'system');
     }
-    const configured = await resolveConfiguredPorts([...this.fixedPatterns, ...this.patterns]);
+    const scan = await scanConfiguredPorts([...this.fixedPatterns, ...this.patterns], {
+      limits: this.options.scanLimits,
+    });
+    for (const warning of scan.warnings) {
+      if (this.reported.has(warning)) continue;
+      this.reported.add(warning);
+      this.log(warning);
+    }
+    const configured = scan.ports;
     const next = new Map<string, SerialDeviceView>();
     for (const device of configured) next.set(device.path, device);
     // The OS's entry wins over a configured one for the same path: it carries the USB details.
