@@ -28,6 +28,36 @@ export interface StationApi {
     configurePorts: Invoker<'devices.configurePorts'>;
     onChanged: Subscriber<'devices.changed'>;
   };
+  profile: { get: Invoker<'profile.get'>; use: Invoker<'profile.use'> };
+  session: {
+    get: Invoker<'session.get'>;
+    signIn: Invoker<'session.signIn'>;
+    answer: Invoker<'session.answer'>;
+    signOut: Invoker<'session.signOut'>;
+    onChanged: Subscriber<'session.changed'>;
+  };
+  templates: { list: Invoker<'templates.list'>; describe: Invoker<'templates.describe'> };
+  batch: {
+    get: Invoker<'batch.get'>;
+    start: Invoker<'batch.start'>;
+    pause: Invoker<'batch.pause'>;
+    resume: Invoker<'batch.resume'>;
+    cancel: Invoker<'batch.cancel'>;
+    finish: Invoker<'batch.finish'>;
+    onChanged: Subscriber<'batch.changed'>;
+  };
+  bays: { probe: Invoker<'bays.probe'> };
+  runs: {
+    retry: Invoker<'runs.retry'>;
+    cancel: Invoker<'runs.cancel'>;
+    confirmReprovision: Invoker<'runs.confirmReprovision'>;
+    detail: Invoker<'runs.detail'>;
+  };
+  history: {
+    batches: Invoker<'history.batches'>;
+    audit: Invoker<'history.audit'>;
+    export: Invoker<'history.export'>;
+  };
 }
 
 export function createStationApi(transport: PreloadTransport): StationApi {
@@ -57,6 +87,36 @@ export function createStationApi(transport: PreloadTransport): StationApi {
       list: invoker('devices.list'),
       configurePorts: invoker('devices.configurePorts'),
       onChanged: subscriber('devices.changed'),
+    }),
+    profile: Object.freeze({ get: invoker('profile.get'), use: invoker('profile.use') }),
+    session: Object.freeze({
+      get: invoker('session.get'),
+      signIn: invoker('session.signIn'),
+      answer: invoker('session.answer'),
+      signOut: invoker('session.signOut'),
+      onChanged: subscriber('session.changed'),
+    }),
+    templates: Object.freeze({ list: invoker('templates.list'), describe: invoker('templates.describe') }),
+    batch: Object.freeze({
+      get: invoker('batch.get'),
+      start: invoker('batch.start'),
+      pause: invoker('batch.pause'),
+      resume: invoker('batch.resume'),
+      cancel: invoker('batch.cancel'),
+      finish: invoker('batch.finish'),
+      onChanged: subscriber('batch.changed'),
+    }),
+    bays: Object.freeze({ probe: invoker('bays.probe') }),
+    runs: Object.freeze({
+      retry: invoker('runs.retry'),
+      cancel: invoker('runs.cancel'),
+      confirmReprovision: invoker('runs.confirmReprovision'),
+      detail: invoker('runs.detail'),
+    }),
+    history: Object.freeze({
+      batches: invoker('history.batches'),
+      audit: invoker('history.audit'),
+      export: invoker('history.export'),
     }),
   });
 }

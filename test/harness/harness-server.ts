@@ -106,7 +106,7 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
     url: pageUrl(),
     core,
     async stop() {
-      core.stop();
+      await core.stop();
       for (const client of sockets.clients) client.terminate();
       sockets.close();
       server.closeAllConnections();

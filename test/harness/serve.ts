@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadProfileView } from '../../src/main/core/station-profile.js';
+import { loadProfileFile } from '../../src/main/core/station-profile.js';
 import { startHarness, type RunningHarness } from './harness-server.js';
 
 /**
@@ -26,8 +26,10 @@ try {
   harness = await startHarness({
     port: Number(values.port),
     core: {
-      profile: await loadProfileView(values.profile),
+      ...(values.profile ? { profile: await loadProfileFile(values.profile) } : {}),
       dataDirectory,
+      // A browser has no safeStorage: the harness never remembers a session (and says so).
+      secretStorage: null,
       fixedPortPatterns: values.ports,
       pollIntervalMs: Number(values['poll-ms']),
     },

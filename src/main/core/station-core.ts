@@ -1,24 +1,63 @@
-import type { AppInfo, StationProfileView } from '../../shared/view-models.js';
+import { hostname } from 'node:os';
+import type { InvokeArgs } from '../../shared/ipc-contract.js';
+import type { StationProfile } from '../../shared/station-profile-schema.js';
+import type {
+  AppInfo,
+  AuditExportView,
+  AuditRowView,
+  BatchHistoryView,
+  EngineView,
+  ProfileView,
+  SessionView,
+  TemplateDetailView,
+} from '../../shared/view-models.js';
+import { auditToCsv, auditToJson } from './audit/audit-export.js';
+import { toThingAttributeValue } from './aws/thing-attribute-value.js';
+import { operatorParameters, stationFilledParameters } from './batch/batch-parameters.js';
 import { createSystemPortLister, type SystemPortLister } from './devices/system-port-lister.js';
 import { SerialDiscovery } from './devices/serial-discovery.js';
 import type { IpcMainTransport, IpcSender } from './ipc/ipc-transport.js';
 import { registerHandlers, type RegisteredIpc } from './ipc/register-handlers.js';
+import { createRedactingLog } from './logging/redacting-log.js';
+import { ProfileWorkspace } from './profile-workspace.js';
+import { profileFromProfileSource } from './profiles/profile-source.js';
+import type { SecretStorage } from './session/secret-storage.js';
+import { StationError } from './station-error.js';
+import { loadImportedProfile, profileSummary, profileView, saveImportedProfile } from './station-profile.js';
 import { StationSettingsStore } from './station-settings.js';
+import type { Clock } from './time/clock.js';
 
 export interface StationCoreOptions {
   appName: string;
   appVersion: string;
   runtime: AppInfo['runtime'];
-  profile: StationProfileView;
-  /** Folder for the operator's settings. */
+  /** A profile given at start (command line / environment); otherwise the imported one, if any. */
+  profile?: StationProfile;
+  /** Folder for the operator's settings, the journal and the saved session. */
   dataDirectory: string;
+  /** Electron's safeStorage; null where encryption is unavailable (the harness): nothing is remembered. */
+  secretStorage: SecretStorage | null;
+  /** Recorded on every Thing and audit row; the host name by default. */
+  stationId?: string;
   /** Ports given on the command line or by the environment, added to the saved ones. */
   fixedPortPatterns?: readonly string[];
   listSystemPorts?: SystemPortLister;
   pollIntervalMs?: number;
   useUsbHotplug?: boolean;
+  clock?: Clock;
   log?: (line: string) => void;
 }
+
+const signedOut: SessionView = {
+  status: 'signed-out',
+  username: null,
+  groups: [],
+  mayProvision: false,
+  reauthenticateBy: null,
+  step: null,
+  remembered: false,
+  notice: 'No AWS profile is configured: import amplify_outputs.json or a station profile first.',
+};
 
 /**
  * The station's core, free of Electron: it owns the services and answers the IPC contract. The
@@ -29,9 +68,15 @@ export class StationCore {
   private readonly settings: StationSettingsStore;
   private ipc: RegisteredIpc | undefined;
   private readonly log: (line: string) => void;
+  private readonly stationId: string;
+  private workspace: ProfileWorkspace | undefined;
+  private profileSource: ProfileView['source'] = 'none';
+  private readonly detachWorkspace: (() => void)[] = [];
 
   constructor(private readonly options: StationCoreOptions) {
-    this.log = options.log ?? ((line) => console.warn(line));
+    // Every line the core writes goes through one redacting sink.
+    this.log = createRedactingLog(options.log ?? ((line) => console.warn(line)));
+    this.stationId = options.stationId ?? stationIdFromHost(hostname());
     this.settings = new StationSettingsStore(options.dataDirectory, this.log);
     this.discovery = new SerialDiscovery({
       listSystemPorts: options.listSystemPorts ?? createSystemPortLister(this.log),
@@ -44,6 +89,17 @@ export class StationCore {
 
   async start(): Promise<void> {
     const saved = await this.settings.load();
+    const profile = this.options.profile ?? (await loadImportedProfile(this.options.dataDirectory, this.log));
+    if (profile) {
+      this.profileSource = this.options.profile ? 'command-line' : 'imported';
+      await this.openWorkspace(profile);
+    }
+    this.discovery.on('changed', (change) => {
+      this.workspace?.stack.engine.portsChanged(
+        change.added.map((port) => ({ path: port.path, location: port.location })),
+        change.removed,
+      );
+    });
     await this.discovery.setConfiguredPatterns(saved.serialPortPatterns);
     await this.discovery.start();
   }
@@ -61,16 +117,221 @@ export class StationCore {
           await this.settings.save({ version: 1, serialPortPatterns: patterns });
           return this.discovery.setConfiguredPatterns(patterns);
         },
+        'profile.get': () => profileView(this.workspace?.profile, this.profileSource),
+        'profile.use': (source) => this.useProfile(source),
+        'session.get': () => this.workspace?.session.view() ?? signedOut,
+        'session.signIn': ({ username, password }) =>
+          this.requireWorkspace().session.signIn(username, password),
+        'session.answer': (answer) => this.requireWorkspace().session.answerChallenge(answer),
+        'session.signOut': () => this.workspace?.session.signOut() ?? signedOut,
+        'templates.list': () => this.requireSignedIn().stack.registry.listTemplates(),
+        'templates.describe': (name) => this.describeTemplate(name),
+        'batch.get': () => this.engineView(),
+        'batch.start': (input) => this.requireInstaller().stack.engine.startBatch(input),
+        'batch.pause': () => this.requireWorkspace().stack.engine.pause(),
+        'batch.resume': () => this.requireWorkspace().stack.engine.resume(),
+        'batch.cancel': () => this.requireWorkspace().stack.engine.cancel(),
+        'batch.finish': () => this.requireWorkspace().stack.engine.finish(),
+        'bays.probe': (path) => this.requireWorkspace().stack.engine.probePort(path),
+        'runs.retry': (runId) => this.requireWorkspace().stack.engine.retry(runId),
+        'runs.cancel': (runId) => this.requireWorkspace().stack.engine.cancelRun(runId),
+        'runs.confirmReprovision': (runId) => this.requireWorkspace().stack.engine.confirmReprovision(runId),
+        'runs.detail': (runId) => this.requireWorkspace().stack.engine.detail(runId),
+        'history.batches': () => this.history(),
+        'history.audit': (filter) => this.auditRows(filter),
+        'history.export': (request) => this.exportAudit(request),
       },
     });
     this.discovery.on('changed', (change) => ipc.emit('devices.changed', change));
     this.ipc = ipc;
+    this.wireWorkspaceEvents();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.discovery.stop();
     this.discovery.removeAllListeners();
     this.ipc?.dispose();
+    await this.closeWorkspace();
+  }
+
+  // ---- profile and session ------------------------------------------------------------------------
+
+  private async useProfile(source: InvokeArgs<'profile.use'>[0]): Promise<ProfileView> {
+    const profile = profileFromProfileSource(source);
+    const engine = this.workspace?.stack.engine.view();
+    if (engine?.batch && (engine.batch.status === 'running' || engine.batch.status === 'paused')) {
+      throw new StationError(
+        `Batch "${engine.batch.label}" is open; finish or cancel it before switching profiles.`,
+      );
+    }
+    await saveImportedProfile(this.options.dataDirectory, profile);
+    await this.closeWorkspace();
+    this.profileSource = 'imported';
+    await this.openWorkspace(profile);
+    this.log(`profile: now using "${profile.name}" (${profile.kind}, ${profile.region})`);
+    return profileView(profile, this.profileSource);
+  }
+
+  private async openWorkspace(profile: StationProfile): Promise<void> {
+    const workspace = new ProfileWorkspace({
+      profile,
+      dataDirectory: this.options.dataDirectory,
+      secretStorage: this.options.secretStorage,
+      stationId: this.stationId,
+      log: this.log,
+      ...(this.options.clock ? { clock: this.options.clock } : {}),
+    });
+    this.workspace = workspace;
+    workspace.stack.engine.load();
+    this.wireWorkspaceEvents();
+    await workspace.session.restore();
+    // Ports already present are handed to the (new) engine.
+    const ports = this.discovery
+      .snapshot()
+      .devices.map((port) => ({ path: port.path, location: port.location }));
+    workspace.stack.engine.portsChanged(ports, []);
+    this.recoverWhenSignedIn(workspace);
+  }
+
+  private wireWorkspaceEvents(): void {
+    for (const detach of this.detachWorkspace.splice(0)) detach();
+    const workspace = this.workspace;
+    const ipc = this.ipc;
+    if (!workspace) return;
+    const onSession = (view: SessionView) => {
+      ipc?.emit('session.changed', view);
+      this.recoverWhenSignedIn(workspace);
+    };
+    const onEngine = (change: Parameters<RegisteredIpc['emit']>[1]) =>
+      ipc?.emit('batch.changed', change as never);
+    workspace.session.on('changed', onSession);
+    workspace.stack.engine.on('changed', onEngine);
+    this.detachWorkspace.push(
+      () => workspace.session.off('changed', onSession),
+      () => workspace.stack.engine.off('changed', onEngine),
+    );
+  }
+
+  /** A batch reopened after a restart is re-checked once someone is signed in (registry reads need it). */
+  private recoverWhenSignedIn(workspace: ProfileWorkspace): void {
+    const { engine } = workspace.stack;
+    if (!engine.needsRecovery || workspace.session.view().status !== 'signed-in') return;
+    engine.recover().catch((error: unknown) => {
+      this.log(`batch: recovery after restart failed: ${(error as Error).message}`);
+    });
+  }
+
+  private async closeWorkspace(): Promise<void> {
+    for (const detach of this.detachWorkspace.splice(0)) detach();
+    const workspace = this.workspace;
+    this.workspace = undefined;
+    await workspace?.close();
+  }
+
+  private requireWorkspace(): ProfileWorkspace {
+    if (!this.workspace) {
+      throw new StationError(
+        'No AWS profile is configured. Import amplify_outputs.json or a station profile, or start the sandbox.',
+      );
+    }
+    return this.workspace;
+  }
+
+  private requireSignedIn(): ProfileWorkspace {
+    const workspace = this.requireWorkspace();
+    if (workspace.session.view().status !== 'signed-in') throw new StationError('Sign in first.');
+    return workspace;
+  }
+
+  private requireInstaller(): ProfileWorkspace {
+    const workspace = this.requireSignedIn();
+    const session = workspace.session.view();
+    if (!session.mayProvision) {
+      const group = workspace.profile.cognito.installersGroup ?? 'installers';
+      throw new StationError(
+        `${session.username ?? 'This account'} may not provision devices: it is not in the ${group} group. Ask your AWS admin to add it, then sign in again.`,
+      );
+    }
+    return workspace;
+  }
+
+  // ---- templates, batch and history ----------------------------------------------------------------
+
+  private async describeTemplate(name: string): Promise<TemplateDetailView> {
+    const template = await this.requireSignedIn().stack.registry.describeTemplate(name);
+    const operatorNames = new Set(operatorParameters(template.parameters));
+    return {
+      name: template.name,
+      enabled: template.enabled,
+      description: template.description,
+      parameters: template.parameters.filter((parameter) => operatorNames.has(parameter.name)),
+      stationFilled: stationFilledParameters.filter((filled) =>
+        template.parameters.some((parameter) => parameter.name === filled),
+      ),
+    };
+  }
+
+  private engineView(): EngineView {
+    return this.workspace?.stack.engine.view() ?? { batch: null, runs: [], bays: [] };
+  }
+
+  private history(): BatchHistoryView[] {
+    return this.requireWorkspace()
+      .stack.journal.listBatches({ limit: 500 })
+      .map((batch) => ({
+        id: batch.id,
+        label: batch.label,
+        templateName: batch.templateName,
+        status: batch.status,
+        operatorUsername: batch.operatorUsername,
+        stationId: batch.stationId,
+        createdAt: batch.createdAt,
+        finishedAt: batch.finishedAt,
+        targetCount: batch.targetCount,
+        bays: batch.bays,
+      }));
+  }
+
+  private auditRows(filter: InvokeArgs<'history.audit'>[0]): AuditRowView[] {
+    return this.requireWorkspace()
+      .stack.journal.audit({ ...filter, limit: filter.limit ?? 10_000 })
+      .map((row) => ({
+        runId: row.runId,
+        batchId: row.batchId,
+        batchLabel: row.batchLabel,
+        at: row.at,
+        operatorUsername: row.operatorUsername,
+        stationId: row.stationId,
+        bayId: row.bayId,
+        serialNumber: row.serialNumber,
+        model: row.model,
+        firmwareVersion: row.firmwareVersion,
+        templateName: row.templateName,
+        mode: row.mode,
+        thingName: row.thingName,
+        certificateId: row.certificateId,
+        outcome: row.outcome,
+        errorCode: row.errorCode,
+      }));
+  }
+
+  private exportAudit(request: InvokeArgs<'history.export'>[0]): AuditExportView {
+    const { format, ...filter } = request;
+    const rows = this.requireWorkspace().stack.journal.audit({ ...filter, limit: filter.limit ?? 100_000 });
+    const stamp = new Date(this.options.clock?.now() ?? Date.now()).toISOString().replace(/[:.]/g, '-');
+    return format === 'csv'
+      ? {
+          fileName: `provisioning-audit-${stamp}.csv`,
+          mediaType: 'text/csv',
+          content: auditToCsv(rows),
+          count: rows.length,
+        }
+      : {
+          fileName: `provisioning-audit-${stamp}.json`,
+          mediaType: 'application/json',
+          content: auditToJson(rows),
+          count: rows.length,
+        };
   }
 
   private appInfo(): AppInfo {
@@ -80,7 +341,13 @@ export class StationCore {
       platform: process.platform,
       arch: process.arch,
       runtime: this.options.runtime,
-      profile: this.options.profile,
+      profile: profileSummary(this.workspace?.profile),
     };
   }
+}
+
+/** The station id is recorded as a Thing attribute: keep the host name to what those allow. */
+export function stationIdFromHost(host: string): string {
+  const cleaned = toThingAttributeValue(host).slice(0, 64);
+  return cleaned.length > 0 ? cleaned : 'station';
 }

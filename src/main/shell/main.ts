@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { app, BrowserWindow, protocol, session } from 'electron';
 import { appOrigin, isAppUrl } from '../core/app-protocol-path.js';
 import { StationCore } from '../core/station-core.js';
-import { loadProfileView } from '../core/station-profile.js';
+import { loadProfileFile } from '../core/station-profile.js';
 import { appSchemePrivileges, handleAppProtocol } from './app-protocol.js';
 import { ElectronIpcTransport } from './electron-ipc-transport.js';
+import { electronSecretStorage } from './electron-secret-storage.js';
 import { guardSession, guardWebContents } from './web-contents-guards.js';
 import { mainWindowOptions } from './window-options.js';
 
@@ -44,8 +45,9 @@ if (!app.requestSingleInstanceLock()) {
         chrome: process.versions.chrome ?? null,
         node: process.versions.node,
       },
-      profile: await loadProfileView(process.env.STATION_PROFILE),
+      ...(process.env.STATION_PROFILE ? { profile: await loadProfileFile(process.env.STATION_PROFILE) } : {}),
       dataDirectory: app.getPath('userData'),
+      secretStorage: electronSecretStorage(),
       fixedPortPatterns: (process.env.STATION_SERIAL_PORTS ?? '').split(',').filter(Boolean),
       log,
     });
@@ -61,7 +63,7 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.on('closed', () => {
       mainWindow = undefined;
     });
-    app.on('before-quit', () => core.stop());
+    app.on('before-quit', () => void core.stop());
     await mainWindow.loadURL(`${appOrigin}/index.html`);
   });
 }

@@ -1,14 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import { createStationApi, type PreloadTransport } from '../../../src/preload/station-api.js';
+import { eventChannelNames, invokeChannelNames } from '../../../src/shared/ipc-channels.js';
 
 describe('createStationApi', () => {
   it('exposes named functions only, frozen', () => {
     const api = createStationApi({ invoke: async () => null, subscribe: () => () => undefined });
-    expect(Object.keys(api).sort()).toEqual(['app', 'devices']);
+    expect(Object.keys(api).sort()).toEqual([
+      'app',
+      'batch',
+      'bays',
+      'devices',
+      'history',
+      'profile',
+      'runs',
+      'session',
+      'templates',
+    ]);
     expect(Object.keys(api.devices).sort()).toEqual(['configurePorts', 'list', 'onChanged']);
     expect(Object.isFrozen(api)).toBe(true);
-    expect(Object.isFrozen(api.devices)).toBe(true);
+    for (const group of Object.values(api)) {
+      expect(Object.isFrozen(group)).toBe(true);
+      for (const member of Object.values(group)) expect(typeof member).toBe('function');
+    }
     expect('invoke' in api).toBe(false);
+  });
+
+  it('names every channel of the contract exactly once, and no other', async () => {
+    const invoked: string[] = [];
+    const subscribed: string[] = [];
+    const api = createStationApi({
+      invoke: async (channel) => {
+        invoked.push(channel);
+        return { ok: true, value: null };
+      },
+      subscribe: (channel) => {
+        subscribed.push(channel);
+        return () => undefined;
+      },
+    });
+    for (const group of Object.values(api) as Record<string, (...args: never[]) => unknown>[]) {
+      for (const [name, member] of Object.entries(group)) {
+        if (name.startsWith('on')) member(...([() => undefined] as never[]));
+        else await member();
+      }
+    }
+    expect(invoked.sort()).toEqual([...invokeChannelNames].sort());
+    expect(subscribed.sort()).toEqual([...eventChannelNames].sort());
   });
 
   it('sends each call on its own channel with its arguments', async () => {

@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/view-models.js';
 import { toThingAttributeValue } from '../aws/thing-attribute-value.js';
 import { BayTracker } from '../bays/bay-tracker.js';
+import { redactForDisplay } from '../logging/secret-redaction.js';
 import type { AuditRecord, BatchRecord, BatchStatus, Journal } from '../journal/journal.js';
 import type { ClaimsPort, LinkOpener, RegistryPort } from '../provisioning/engine-ports.js';
 import { isFinal, transition } from '../provisioning/run-machine.js';
@@ -644,16 +645,42 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
       hardwareRevision: state.device?.hardwareRevision ?? null,
       firmwareVersion: state.device?.firmwareVersion ?? null,
       mode: state.mode,
-      progress: state.phase === 'provisioning' ? state.progress : null,
+      progress:
+        state.phase === 'provisioning' && state.progress
+          ? {
+              stage: state.progress.stage,
+              stageName: redactForDisplay(state.progress.stageName, 128),
+              detail: state.progress.detail === null ? null : redactForDisplay(state.progress.detail, 1000),
+            }
+          : null,
       transfer: state.phase === 'delivery' ? (this.transfers.get(state.runId) ?? null) : null,
       claimExpiresAt: claimMatters ? (state.claim?.expiresAt ?? null) : null,
-      heldIdentity: state.heldIdentity,
-      thingName: state.result?.thingName ?? null,
+      heldIdentity: state.heldIdentity
+        ? {
+            // A device may hold a certificate without a Thing (device protocol 4.2).
+            thingName: state.heldIdentity.thingName === '' ? null : state.heldIdentity.thingName,
+            certificateId: state.heldIdentity.certificateId,
+          }
+        : null,
+      thingName: state.result?.thingName || null,
       certificateId: state.result?.certificateId ?? null,
       fingerprint: state.result?.fingerprint ?? null,
       otherCertificateIds: [...state.otherCertificateIds],
-      replaced: state.replaced,
-      failure: state.failure,
+      replaced: state.replaced
+        ? {
+            ...state.replaced,
+            reason: state.replaced.reason === null ? null : redactForDisplay(state.replaced.reason, 2000),
+          }
+        : null,
+      // Device and AWS text is outside input: one odd line must not refuse the whole view.
+      failure: state.failure
+        ? {
+            ...state.failure,
+            message: redactForDisplay(state.failure.message, 2000),
+            hint: redactForDisplay(state.failure.hint, 2000),
+            detail: state.failure.detail === null ? null : redactForDisplay(state.failure.detail, 8000),
+          }
+        : null,
       recovered: state.recoveredResult,
     };
   }
@@ -699,7 +726,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
       status: bay.status,
       serialNumber: bay.serialNumber,
       runId: bay.runId,
-      message: bay.message,
+      message: bay.message === null ? null : redactForDisplay(bay.message, 2000),
     }));
   }
 

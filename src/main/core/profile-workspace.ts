@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { StationProfile } from '../../shared/station-profile-schema.js';
+import { createProvisioningStack, type ProvisioningStack } from './batch/provisioning-stack.js';
+import { OperatorSession } from './session/operator-session.js';
+import type { SecretStorage } from './session/secret-storage.js';
+import type { Clock } from './time/clock.js';
+
+export interface ProfileWorkspaceOptions {
+  profile: StationProfile;
+  /** The station's data folder: the journal at its root, each profile's session in its own sub-folder. */
+  dataDirectory: string;
+  secretStorage: SecretStorage | null;
+  stationId: string;
+  log: (line: string) => void;
+  clock?: Clock;
+}
+
+/**
+ * Everything that belongs to one AWS side (one profile): the operator session and the
+ * provisioning stack on its credentials. Switching profiles closes one workspace and opens another.
+ */
+export class ProfileWorkspace {
+  readonly session: OperatorSession;
+  readonly stack: ProvisioningStack;
+
+  constructor(readonly options: ProfileWorkspaceOptions) {
+    const { profile } = options;
+    this.session = new OperatorSession({
+      profile,
+      // A refresh token belongs to one user pool: each pool's saved session lives apart.
+      dataDirectory: join(options.dataDirectory, 'sessions', profileKey(profile)),
+      secretStorage: options.secretStorage,
+      log: options.log,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    this.stack = createProvisioningStack({
+      profile,
+      credentials: this.session.credentialProvider(),
+      operator: () => {
+        const identity = this.session.operator();
+        return identity ? { username: identity.username, sub: identity.sub } : undefined;
+      },
+      dataDirectory: options.dataDirectory,
+      stationId: options.stationId,
+      log: options.log,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+  }
+
+  get profile(): StationProfile {
+    return this.options.profile;
+  }
+
+  async close(): Promise<void> {
+    await this.stack.close();
+    this.session.dispose();
+  }
+}
+
+function profileKey(profile: StationProfile): string {
+  return createHash('sha256')
+    .update(`${profile.region}\n${profile.cognito.userPoolId}\n${profile.cognito.userPoolClientId}`)
+    .digest('hex')
+    .slice(0, 16);
+}
