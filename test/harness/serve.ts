@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadProfileFile } from '../../src/main/core/station-profile.js';
+import { startSandbox, type RunningSandbox } from '../../sandbox/orchestrator/start-sandbox.js';
 import { startHarness, type RunningHarness } from './harness-server.js';
 
 /**
@@ -22,11 +23,20 @@ const { values } = parseArgs({
 
 const dataDirectory = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'station-harness-'));
 let harness: RunningHarness;
+let sandbox: RunningSandbox | undefined;
 try {
+  // Without a profile the station runs on the embedded sandbox: the whole AWS side on loopback.
+  if (!values.profile) {
+    sandbox = await startSandbox({
+      dataDir: join(dataDirectory, 'sandbox'),
+      ports: { cognito: 0, controlPlane: 0, mqtt: 0 },
+      name: 'Sandbox (embedded)',
+    });
+  }
   harness = await startHarness({
     port: Number(values.port),
     core: {
-      ...(values.profile ? { profile: await loadProfileFile(values.profile) } : {}),
+      profile: sandbox ? sandbox.profile : await loadProfileFile(values.profile ?? ''),
       dataDirectory,
       // A browser has no safeStorage: the harness never remembers a session (and says so).
       secretStorage: null,
@@ -45,10 +55,18 @@ if (values.json) {
 } else {
   console.log(`Provisioning Station harness: open ${harness.url}`);
   console.log('(loopback only; the random token in the URL is required. Ctrl+C stops it.)');
+  if (sandbox) {
+    console.log(
+      `AWS side: the embedded sandbox (sign in as ${sandbox.users.installer.username} / ${sandbox.users.installer.password}).`,
+    );
+  }
 }
 
 const stop = () => {
-  void harness.stop().then(() => process.exit(0));
+  void harness
+    .stop()
+    .then(() => sandbox?.stop())
+    .then(() => process.exit(0));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
