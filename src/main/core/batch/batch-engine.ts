@@ -224,12 +224,15 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
   /** Cancels every unfinished run (their claims are wiped, devices told to abort) and closes the batch. */
   cancel(): EngineView {
     const batch = this.requireOpenBatch();
-    for (const state of this.runs.values()) this.dispatch(state.runId, { type: 'cancel', at: this.now() });
+    // A failed device stays failed in the record: cancelling the batch does not rewrite that.
+    for (const state of this.runs.values()) {
+      if (state.phase !== 'failed') this.dispatch(state.runId, { type: 'cancel', at: this.now() });
+    }
     this.close(batch, 'cancelled');
     return this.view();
   }
 
-  /** Closes the batch: waiting devices are cancelled; refused while a device is mid-provisioning. */
+  /** Closes the batch: waiting devices are cancelled, failed ones stay failed; refused while a device is mid-provisioning. */
   finish(): EngineView {
     const batch = this.requireOpenBatch();
     const busy = [...this.runs.values()].filter((state) => slotPhases.includes(state.phase)).length;
@@ -239,7 +242,9 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
       );
     }
     for (const state of this.runs.values()) {
-      if (!isFinal(state.phase)) this.dispatch(state.runId, { type: 'cancel', at: this.now() });
+      if (!isFinal(state.phase) && state.phase !== 'failed') {
+        this.dispatch(state.runId, { type: 'cancel', at: this.now() });
+      }
     }
     this.close(batch, 'finished');
     return this.view();
@@ -500,6 +505,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
   }
 
   private retryNow(runId: string): void {
+    if (!this.acceptsDevices()) return;
     this.dispatch(runId, { type: 'retry', at: this.now() });
   }
 
@@ -815,6 +821,10 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
     batch.status = status;
     batch.finishedAt = at;
     this.waiting = [];
+    // Failed runs keep their record; their ports and any claim still held are let go.
+    for (const state of this.runs.values()) {
+      if (!isFinal(state.phase)) void this.executor.release(state.runId);
+    }
     for (const bay of this.bays.list()) {
       const state = bay.runId ? this.runs.get(bay.runId) : undefined;
       if (!state || isFinal(state.phase)) this.bays.update(bay.portPath, { status: 'released' });
