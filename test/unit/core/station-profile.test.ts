@@ -42,7 +42,11 @@ describe('station profiles', () => {
 
   it('summarises a valid profile for the renderer, nothing more', async () => {
     const profile = await loadProfileFile(profileFile('aws.json', JSON.stringify(awsProfile)));
-    expect(profileSummary(profile)).toEqual({ name: 'Production eu-west-1', kind: 'aws', region: 'eu-west-1' });
+    expect(profileSummary(profile)).toEqual({
+      name: 'Production eu-west-1',
+      kind: 'aws',
+      region: 'eu-west-1',
+    });
     expect(profileView(profile, 'imported')).toEqual({
       configured: true,
       name: 'Production eu-west-1',
