@@ -23,6 +23,8 @@ export interface CrashStationConfig {
 
 export type CrashStationLine =
   | { kind: 'transition'; seq: number; runId: string; type: string; state: string }
+  /** The device's first progress report reached the engine (progress is shown, not journaled). */
+  | { kind: 'progress'; runId: string }
   | { kind: 'batch'; batchId: string };
 
 function report(line: CrashStationLine): void {
@@ -59,6 +61,15 @@ async function main(): Promise<void> {
     bays: config.bays,
   });
   report({ kind: 'batch', batchId: view.batch?.id ?? '' });
+  const progressed = new Set<string>();
+  stack.engine.on('changed', (change) => {
+    for (const run of change.runs) {
+      if (run.progress && !progressed.has(run.runId)) {
+        progressed.add(run.runId);
+        report({ kind: 'progress', runId: run.runId });
+      }
+    }
+  });
   stack.engine.portsChanged(
     config.ports.map((path) => ({ path, location: null })),
     [],

@@ -26,7 +26,7 @@ afterEach(async () => {
 async function runStationUntilKilled(
   config: CrashStationConfig,
   configPath: string,
-  killWhen: (line: Extract<CrashStationLine, { kind: 'transition' }>) => boolean,
+  killWhen: (line: CrashStationLine) => boolean,
 ): Promise<{ lines: CrashStationLine[]; signal: NodeJS.Signals | null; stderr: string }> {
   writeFileSync(configPath, JSON.stringify(config));
   // Node 24 (this process's) with tsx, from the repository root, as `npx tsx` would run it.
@@ -46,7 +46,7 @@ async function runStationUntilKilled(
     for (const text of complete) {
       const line = JSON.parse(text) as CrashStationLine;
       lines.push(line);
-      if (line.kind === 'transition' && killWhen(line)) station.kill('SIGKILL');
+      if (killWhen(line)) station.kill('SIGKILL');
     }
   });
   const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
@@ -63,12 +63,12 @@ async function runStationUntilKilled(
 const killPoints = [
   {
     name: 'while the device runs Fleet Provisioning (its first progress report)',
-    killWhen: (line: { type: string }) => line.type === 'progress',
+    killWhen: (line: CrashStationLine) => line.kind === 'progress',
     seed: 91,
   },
   {
     name: 'right after journaling delivery, before or while PROVISION goes out',
-    killWhen: (line: { type: string }) => line.type === 'claim-delivered',
+    killWhen: (line: CrashStationLine) => line.kind === 'transition' && line.type === 'claim-delivered',
     seed: 92,
   },
 ];
@@ -95,7 +95,8 @@ describe('the station killed mid-batch (SIGKILL)', () => {
       const transitions = lines.filter(
         (line): line is Extract<CrashStationLine, { kind: 'transition' }> => line.kind === 'transition',
       );
-      const inFlightRunId = transitions.find(killWhen)?.runId ?? '';
+      const killedAt = lines.find(killWhen);
+      const inFlightRunId = killedAt && 'runId' in killedAt ? killedAt.runId : '';
       const batchId = lines.find((line) => line.kind === 'batch')?.batchId ?? '';
 
       // A new station process on the same data directory (here: the test process), at once: the
@@ -148,7 +149,7 @@ describe('the station killed mid-batch (SIGKILL)', () => {
       } else {
         // PROVISION never reached it: it still had no identity, so it was provisioned once, now.
         expect(after[2]).toBe('hello>queued');
-        expect(killWhen({ type: 'progress' })).toBe(false);
+        expect(killWhen({ kind: 'progress', runId: inFlightRunId })).toBe(false);
       }
       expect(engine.view().runs.find((run) => run.runId === inFlightRunId)?.certificateId).toBe(
         device.store.load()?.certificateId,

@@ -12,6 +12,7 @@ import { toThingAttributeValue } from '../aws/thing-attribute-value.js';
 import { BayTracker } from '../bays/bay-tracker.js';
 import { redactForDisplay } from '../logging/secret-redaction.js';
 import type { AuditRecord, BatchRecord, BatchStatus, Journal } from '../journal/journal.js';
+import type { DeviceHello } from '../device-link/protocol-messages.js';
 import type { ClaimsPort, LinkOpener, RegistryPort } from '../provisioning/engine-ports.js';
 import { isFinal, transition } from '../provisioning/run-machine.js';
 import { deviceFactsOf, RunExecutor } from '../provisioning/run-executor.js';
@@ -104,7 +105,11 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
       onProgress: (runId, progress) => {
         const state = this.runs.get(runId);
         if (state) {
-          this.dispatch(runId, { type: 'progress', at: this.now(), phaseSeq: state.phaseSeq, progress });
+          this.dispatch(
+            runId,
+            { type: 'progress', at: this.now(), phaseSeq: state.phaseSeq, progress },
+            { journal: false },
+          );
         }
       },
       requestSlot: (runId) => this.requestSlot(runId),
@@ -348,7 +353,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
       if (!bay) return;
       const existing = this.runBySerial.get(device.serialNumber);
       if (existing) {
-        this.adoptExisting(existing, link, bay.portPath, bay.location);
+        this.adoptExisting(existing, link, bay.portPath, bay.location, hello.value);
         return;
       }
       if (this.targetReached()) {
@@ -360,7 +365,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
         });
         return;
       }
-      this.createRun(link, bay.bayId, path, bay.location, device.serialNumber);
+      this.createRun(link, bay.bayId, path, bay.location, hello.value);
     } finally {
       this.probing.delete(path);
       this.markDirty();
@@ -372,6 +377,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
     link: Parameters<RunExecutor['attachLink']>[1],
     path: string,
     location: string | null,
+    announced: DeviceHello,
   ): void {
     const state = this.requireRun(runId);
     this.bays.update(path, {
@@ -388,7 +394,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
       });
       return;
     }
-    this.executor.attachLink(runId, link);
+    this.executor.attachLink(runId, link, announced);
     if (state.phase === 'unplugged' || state.phase === 'failed') {
       this.dispatch(runId, {
         type: 'device-returned',
@@ -404,9 +410,10 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
     bayId: string,
     path: string,
     location: string | null,
-    serialNumber: string,
+    announced: DeviceHello,
   ): void {
     const batch = this.requireOpenBatch();
+    const serialNumber = announced.serialNumber;
     const state = newRun({
       runId: (this.options.newId ?? randomUUID)(),
       batchId: batch.id,
@@ -434,18 +441,25 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
     this.runs.set(state.runId, state);
     this.runBySerial.set(serialNumber, state.runId);
     this.bays.update(path, { status: 'device', serialNumber, runId: state.runId, message: null });
-    this.executor.attachLink(state.runId, link);
+    this.executor.attachLink(state.runId, link, announced);
     this.dispatch(state.runId, { type: 'handshake-started', at: this.now() });
   }
 
   // ---- the one way a run changes -----------------------------------------------------------------
 
   /** Applies an event: state machine, then journal, then effects. False when it did not apply. */
-  private dispatch(runId: string, event: RunEvent): boolean {
+  private dispatch(runId: string, event: RunEvent, options: { journal?: boolean } = {}): boolean {
     const state = this.runs.get(runId);
     if (!state || this.stopped) return false;
     const next = transition(state, event);
     if (!next.applied) return false;
+    if (options.journal === false) {
+      // Device progress changes only what the operator sees: it has no effects and recovery never
+      // needs it, so it costs no flushed transaction; the next journaled state carries the latest.
+      this.runs.set(runId, next.state);
+      this.markDirty(runId);
+      return true;
+    }
     try {
       this.options.journal.recordTransition(
         runId,

@@ -1,4 +1,5 @@
 import type { DeviceLink } from '../device-link/device-link.js';
+import { succeed } from '../device-link/link-outcome.js';
 import type { DeviceHello } from '../device-link/protocol-messages.js';
 import { sleep, type Clock } from '../time/clock.js';
 import type { ClaimLeasePort, ClaimsPort, RegistryPort } from './engine-ports.js';
@@ -40,7 +41,11 @@ export interface RunExecutorOptions {
   log: (line: string) => void;
 }
 
+/** A probe's HELLO younger than this stands for the handshake's own. */
+const FRESH_HELLO_MS = 2_000;
+
 interface RunResources {
+  announced: { hello: DeviceHello; at: number } | undefined;
   link: DeviceLink | undefined;
   lease: ClaimLeasePort | undefined;
   cancelTimer: (() => void) | undefined;
@@ -64,8 +69,13 @@ export class RunExecutor {
 
   constructor(private readonly options: RunExecutorOptions) {}
 
-  attachLink(runId: string, link: DeviceLink): void {
+  /**
+   * Gives the run its open link. `announced` is the HELLO the engine's probe just received on it:
+   * the handshake uses it instead of asking the device a second time.
+   */
+  attachLink(runId: string, link: DeviceLink, announced?: DeviceHello): void {
     const res = this.resourcesOf(runId);
+    res.announced = announced ? { hello: announced, at: this.options.clock.now() } : undefined;
     if (res.link && res.link !== link) void res.link.close().catch(() => undefined);
     res.detach?.();
     res.link = link;
@@ -139,7 +149,8 @@ export class RunExecutor {
     switch (effect.type) {
       case 'hello':
         void this.withLink(state, failed, async (link) => {
-          let result = await this.timed(runId, 'device', link.hello());
+          const fresh = this.takeAnnounced(runId);
+          let result = fresh ? succeed(fresh) : await this.timed(runId, 'device', link.hello());
           // A device still running an attempt the station lost track of (a restart, a re-plug
           // while it provisioned) is left to finish: its HELLO then names the identity it got, or
           // none. Starting it again would cost a second claim, and perhaps a second RegisterThing.
@@ -363,6 +374,14 @@ export class RunExecutor {
     });
   }
 
+  private takeAnnounced(runId: string): DeviceHello | undefined {
+    const res = this.resources.get(runId);
+    const announced = res?.announced;
+    if (res) res.announced = undefined;
+    if (!announced || this.options.clock.now() - announced.at > FRESH_HELLO_MS) return undefined;
+    return announced.hello;
+  }
+
   /** Wall time this run spent waiting on its device and on AWS (the rest is the station's own). */
   waits(runId: string): { deviceMs: number; awsMs: number } {
     return { ...(this.waited.get(runId) ?? { deviceMs: 0, awsMs: 0 }) };
@@ -384,6 +403,7 @@ export class RunExecutor {
     let res = this.resources.get(runId);
     if (!res) {
       res = {
+        announced: undefined,
         link: undefined,
         lease: undefined,
         cancelTimer: undefined,
