@@ -27,12 +27,20 @@ export interface ProvisioningClaim {
   expiration: Date;
 }
 
-export async function requestClaimAsInstaller(input: {
-  profile: StationProfile;
-  username: string;
-  password: string;
-}): Promise<ProvisioningClaim> {
-  const { profile } = input;
+/** What the identity pool gives a signed-in user: temporary IAM credentials, and the ID token behind them. */
+export interface PasswordSignIn {
+  idToken: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration?: Date };
+}
+
+/**
+ * USER_PASSWORD_AUTH, then GetId and GetCredentialsForIdentity with the ID token: the shortest way
+ * from a password to the IAM credentials the station's session would hold. Throws on a challenge.
+ */
+export async function signInWithPassword(
+  profile: StationProfile,
+  user: { username: string; password: string },
+): Promise<PasswordSignIn> {
   const { cognito } = profile;
   const userPoolClient = new CognitoIdentityProviderClient({
     region: profile.region,
@@ -47,13 +55,13 @@ export async function requestClaimAsInstaller(input: {
       new InitiateAuthCommand({
         AuthFlow: 'USER_PASSWORD_AUTH',
         ClientId: cognito.userPoolClientId,
-        AuthParameters: { USERNAME: input.username, PASSWORD: input.password },
+        AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
       }),
     );
     const idToken = auth.AuthenticationResult?.IdToken;
     if (!idToken) {
       throw new Error(
-        `Sign-in of ${input.username} needs the ${auth.ChallengeName ?? 'unknown'} challenge, which this tool ` +
+        `Sign-in of ${user.username} needs the ${auth.ChallengeName ?? 'unknown'} challenge, which this tool ` +
           'does not answer; use a user without MFA or a pending new password (e.g. installer).',
       );
     }
@@ -67,34 +75,48 @@ export async function requestClaimAsInstaller(input: {
     if (!Credentials?.AccessKeyId || !Credentials.SecretKey || !Credentials.SessionToken) {
       throw new Error('The identity pool returned no credentials.');
     }
-    const iotClient = new IoTClient({
-      region: profile.region,
-      ...(profile.iot.controlPlaneEndpoint ? { endpoint: profile.iot.controlPlaneEndpoint } : {}),
+    return {
+      idToken,
       credentials: {
         accessKeyId: Credentials.AccessKeyId,
         secretAccessKey: Credentials.SecretKey,
         sessionToken: Credentials.SessionToken,
+        ...(Credentials.Expiration ? { expiration: Credentials.Expiration } : {}),
       },
-    });
-    try {
-      const claim = await iotClient.send(
-        new CreateProvisioningClaimCommand({ templateName: profile.iot.templateName }),
-      );
-      if (!claim.certificateId || !claim.certificatePem || !claim.keyPair?.PrivateKey || !claim.expiration) {
-        throw new Error('CreateProvisioningClaim answered without a certificate, key or expiration.');
-      }
-      return {
-        certificateId: claim.certificateId,
-        certificatePem: claim.certificatePem,
-        privateKeyPem: claim.keyPair.PrivateKey,
-        expiration: claim.expiration,
-      };
-    } finally {
-      iotClient.destroy();
-    }
+    };
   } finally {
     userPoolClient.destroy();
     identityClient.destroy();
+  }
+}
+
+export async function requestClaimAsInstaller(input: {
+  profile: StationProfile;
+  username: string;
+  password: string;
+}): Promise<ProvisioningClaim> {
+  const { profile } = input;
+  const { credentials } = await signInWithPassword(profile, input);
+  const iotClient = new IoTClient({
+    region: profile.region,
+    ...(profile.iot.controlPlaneEndpoint ? { endpoint: profile.iot.controlPlaneEndpoint } : {}),
+    credentials,
+  });
+  try {
+    const claim = await iotClient.send(
+      new CreateProvisioningClaimCommand({ templateName: profile.iot.templateName }),
+    );
+    if (!claim.certificateId || !claim.certificatePem || !claim.keyPair?.PrivateKey || !claim.expiration) {
+      throw new Error('CreateProvisioningClaim answered without a certificate, key or expiration.');
+    }
+    return {
+      certificateId: claim.certificateId,
+      certificatePem: claim.certificatePem,
+      privateKeyPem: claim.keyPair.PrivateKey,
+      expiration: claim.expiration,
+    };
+  } finally {
+    iotClient.destroy();
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventChannel, EventPayloads, InvokeChannel, InvokeResponses } from './ipc-contract.js';
+import { runPhaseNames } from './view-models.js';
 
 /**
  * The allow-list on the way out of main: every response and event payload must parse against a
@@ -221,22 +222,7 @@ const templateDetailView = z.strictObject({
   stationFilled: viewList(viewText(2048), 64),
 });
 
-const runPhaseName = z.enum([
-  'detected',
-  'handshake',
-  'needs-confirmation',
-  'queued',
-  'claim',
-  'delivery',
-  'provisioning',
-  'verification',
-  'retiring',
-  'recovering',
-  'unplugged',
-  'done',
-  'failed',
-  'cancelled',
-]);
+const runPhaseName = z.enum(runPhaseNames);
 const provisioningMode = z.enum(['csr', 'keys']);
 
 const runFailureView = z.strictObject({

@@ -52,21 +52,35 @@ export interface SerialDeviceChange {
 
 // ---- provisioning engine ------------------------------------------------------------------------
 
-export type RunPhaseName =
-  | 'detected'
-  | 'handshake'
-  | 'needs-confirmation'
-  | 'queued'
-  | 'claim'
-  | 'delivery'
-  | 'provisioning'
-  | 'verification'
-  | 'retiring'
-  | 'recovering'
-  | 'unplugged'
-  | 'done'
-  | 'failed'
-  | 'cancelled';
+/** A device run's phases (docs/operations.md says what each means). */
+export const runPhaseNames = [
+  /** A port appeared; the run exists but nothing was sent yet. */
+  'detected',
+  /** HELLO_REQUEST sent, waiting for the device to announce itself. */
+  'handshake',
+  /** The device holds an identity; nothing happens without the operator's confirmation. */
+  'needs-confirmation',
+  /** Announced and ready; waiting for a free bay slot. */
+  'queued',
+  /** CreateProvisioningClaim in flight. */
+  'claim',
+  /** Claim bytes going over the serial link. */
+  'delivery',
+  /** The device runs Fleet Provisioning over MQTT; progress comes from the device. */
+  'provisioning',
+  /** The registry is checked with the operator's credentials. */
+  'verification',
+  /** A confirmed re-provision: the old certificate is set INACTIVE and detached. */
+  'retiring',
+  /** After a restart: an in-flight run is re-checked (registry, or the device's HELLO). */
+  'recovering',
+  /** The device went away while idle; the run resumes when it is seen again. */
+  'unplugged',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
+export type RunPhaseName = (typeof runPhaseNames)[number];
 
 export interface RunFailureView {
   /** Stable code (docs/operations.md), e.g. DEVICE_NO_RESPONSE, CLAIM_ACCESS_DENIED. */

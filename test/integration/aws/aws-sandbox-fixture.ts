@@ -1,12 +1,3 @@
-import {
-  CognitoIdentityClient,
-  GetCredentialsForIdentityCommand,
-  GetIdCommand,
-} from '@aws-sdk/client-cognito-identity';
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
 import type { IoTClient } from '@aws-sdk/client-iot';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +16,7 @@ import {
   type AwsCredentialIdentityProvider,
 } from '../../../src/main/core/aws/iot-client.js';
 import { IotRegistryClient } from '../../../src/main/core/aws/iot-registry-client.js';
+import { signInWithPassword } from '../../../sandbox/orchestrator/installer-claim.js';
 import { systemClock } from '../../../src/main/core/time/clock.js';
 import type { StationProfile } from '../../../src/shared/station-profile-schema.js';
 import { parseDataEndpoint, provisionWithClaim } from '../../support/aws-device-sdk-client.js';
@@ -102,44 +94,6 @@ export async function signInCredentials(
   profile: StationProfile,
   user: { username: string; password: string },
 ): Promise<AwsCredentialIdentityProvider> {
-  const { cognito } = profile;
-  const userPool = new CognitoIdentityProviderClient({
-    region: profile.region,
-    ...(cognito.userPoolEndpoint ? { endpoint: cognito.userPoolEndpoint } : {}),
-  });
-  const identity = new CognitoIdentityClient({
-    region: profile.region,
-    ...(cognito.identityPoolEndpoint ? { endpoint: cognito.identityPoolEndpoint } : {}),
-  });
-  try {
-    const auth = await userPool.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: cognito.userPoolClientId,
-        AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
-      }),
-    );
-    const idToken = auth.AuthenticationResult?.IdToken;
-    if (!idToken) throw new Error(`${user.username} got a ${auth.ChallengeName ?? 'no'} challenge`);
-    const logins = { [`cognito-idp.${profile.region}.amazonaws.com/${cognito.userPoolId}`]: idToken };
-    const { IdentityId } = await identity.send(
-      new GetIdCommand({ IdentityPoolId: cognito.identityPoolId, Logins: logins }),
-    );
-    const { Credentials } = await identity.send(
-      new GetCredentialsForIdentityCommand({ IdentityId, Logins: logins }),
-    );
-    if (!Credentials?.AccessKeyId || !Credentials.SecretKey || !Credentials.SessionToken) {
-      throw new Error('the identity pool returned no credentials');
-    }
-    const resolved = {
-      accessKeyId: Credentials.AccessKeyId,
-      secretAccessKey: Credentials.SecretKey,
-      sessionToken: Credentials.SessionToken,
-      ...(Credentials.Expiration ? { expiration: Credentials.Expiration } : {}),
-    };
-    return () => Promise.resolve(resolved);
-  } finally {
-    userPool.destroy();
-    identity.destroy();
-  }
+  const { credentials } = await signInWithPassword(profile, user);
+  return () => Promise.resolve(credentials);
 }

@@ -1,17 +1,9 @@
-import {
-  CognitoIdentityClient,
-  GetCredentialsForIdentityCommand,
-  GetIdCommand,
-} from '@aws-sdk/client-cognito-identity';
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { CreateProvisioningClaimCommand, IoTClient } from '@aws-sdk/client-iot';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInWithPassword } from '../../../sandbox/orchestrator/installer-claim.js';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/orchestrator/start-sandbox.js';
 import {
   ClaimManager,
@@ -36,45 +28,13 @@ let root: string;
 let sandbox: RunningSandbox;
 const clients: { destroy(): void }[] = [];
 
-/** USER_PASSWORD_AUTH, then the identity pool's credentials for the ID token; as installer-claim.ts. */
+/** The identity pool's credentials for a password sign-in, as the station's session would hold them. */
 async function iotClientAs(profile: StationProfile, username: string, password: string): Promise<IoTClient> {
-  const { cognito } = profile;
-  const userPool = new CognitoIdentityProviderClient({
-    region: profile.region,
-    endpoint: cognito.userPoolEndpoint,
-  });
-  const identity = new CognitoIdentityClient({
-    region: profile.region,
-    endpoint: cognito.identityPoolEndpoint,
-  });
-  clients.push(userPool, identity);
-  const auth = await userPool.send(
-    new InitiateAuthCommand({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: cognito.userPoolClientId,
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    }),
-  );
-  const idToken = auth.AuthenticationResult?.IdToken;
-  if (!idToken) throw new Error(`sign-in of ${username} asked for ${auth.ChallengeName ?? 'a challenge'}`);
-  const logins = { [`cognito-idp.${profile.region}.amazonaws.com/${cognito.userPoolId}`]: idToken };
-  const { IdentityId } = await identity.send(
-    new GetIdCommand({ IdentityPoolId: cognito.identityPoolId, Logins: logins }),
-  );
-  const { Credentials } = await identity.send(
-    new GetCredentialsForIdentityCommand({ IdentityId, Logins: logins }),
-  );
-  if (!Credentials?.AccessKeyId || !Credentials.SecretKey || !Credentials.SessionToken) {
-    throw new Error('the identity pool returned no credentials');
-  }
+  const { credentials } = await signInWithPassword(profile, { username, password });
   const iot = new IoTClient({
     region: profile.region,
     endpoint: profile.iot.controlPlaneEndpoint,
-    credentials: {
-      accessKeyId: Credentials.AccessKeyId,
-      secretAccessKey: Credentials.SecretKey,
-      sessionToken: Credentials.SessionToken,
-    },
+    credentials,
     maxAttempts: 1,
   });
   clients.push(iot);

@@ -1,17 +1,9 @@
-import {
-  CognitoIdentityClient,
-  GetCredentialsForIdentityCommand,
-  GetIdCommand,
-} from '@aws-sdk/client-cognito-identity';
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeviceFleet } from '../../../sandbox/devices/device-fleet.js';
+import { signInWithPassword } from '../../../sandbox/orchestrator/installer-claim.js';
 import type { FaultSpec } from '../../../sandbox/devices/device-faults.js';
 import {
   startSandbox,
@@ -74,43 +66,9 @@ export async function signInAsInstaller(
   sandbox: Pick<RunningSandbox, 'profile' | 'users'>,
   user: { username: string; password: string } = sandbox.users.installer,
 ): Promise<{ credentials: AwsCredentialIdentityProvider; operator: OperatorFacts }> {
-  const { profile } = sandbox;
-  const userPool = new CognitoIdentityProviderClient({
-    region: profile.region,
-    endpoint: profile.cognito.userPoolEndpoint,
-  });
-  const identity = new CognitoIdentityClient({
-    region: profile.region,
-    endpoint: profile.cognito.identityPoolEndpoint,
-  });
-  try {
-    const auth = await userPool.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: profile.cognito.userPoolClientId,
-        AuthParameters: { USERNAME: user.username, PASSWORD: user.password },
-      }),
-    );
-    const idToken = auth.AuthenticationResult?.IdToken ?? '';
-    const logins = { [`cognito-idp.${profile.region}.amazonaws.com/${profile.cognito.userPoolId}`]: idToken };
-    const { IdentityId } = await identity.send(
-      new GetIdCommand({ IdentityPoolId: profile.cognito.identityPoolId, Logins: logins }),
-    );
-    const { Credentials } = await identity.send(
-      new GetCredentialsForIdentityCommand({ IdentityId, Logins: logins }),
-    );
-    const credentials = {
-      accessKeyId: Credentials?.AccessKeyId ?? '',
-      secretAccessKey: Credentials?.SecretKey ?? '',
-      sessionToken: Credentials?.SessionToken ?? '',
-      ...(Credentials?.Expiration ? { expiration: Credentials.Expiration } : {}),
-    };
-    const sub = String(decodeJwt(idToken).sub);
-    return { credentials: () => Promise.resolve(credentials), operator: { username: user.username, sub } };
-  } finally {
-    userPool.destroy();
-    identity.destroy();
-  }
+  const { idToken, credentials } = await signInWithPassword(sandbox.profile, user);
+  const sub = String(decodeJwt(idToken).sub);
+  return { credentials: () => Promise.resolve(credentials), operator: { username: user.username, sub } };
 }
 
 export async function startEngineRig(options: {

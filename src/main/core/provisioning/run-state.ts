@@ -4,35 +4,12 @@
  * holds ids, names, times and messages — never claim, key or token material.
  */
 
+import { runPhaseNames } from '../../../shared/view-models.js';
+
 export type ProvisioningModeName = 'csr' | 'keys';
 
-export const runPhases = [
-  /** A port appeared; the run exists but nothing was sent yet. */
-  'detected',
-  /** HELLO_REQUEST sent, waiting for the device to announce itself. */
-  'handshake',
-  /** The device holds an identity; nothing happens without the operator's confirmation. */
-  'needs-confirmation',
-  /** Announced and ready; waiting for a free bay slot. */
-  'queued',
-  /** CreateProvisioningClaim in flight. */
-  'claim',
-  /** Claim bytes going over the serial link. */
-  'delivery',
-  /** The device runs Fleet Provisioning over MQTT; progress comes from the device. */
-  'provisioning',
-  /** The registry is checked with the operator's credentials. */
-  'verification',
-  /** A confirmed re-provision: the old certificate is set INACTIVE and detached. */
-  'retiring',
-  /** After a restart: an in-flight run is re-checked (registry, or the device's HELLO). */
-  'recovering',
-  /** The device went away while idle; the run resumes when it is seen again. */
-  'unplugged',
-  'done',
-  'failed',
-  'cancelled',
-] as const;
+/** The phases, in the order a run goes through them (the list lives with the view models). */
+export const runPhases = runPhaseNames;
 export type RunPhase = (typeof runPhases)[number];
 
 export const finalPhases: readonly RunPhase[] = ['done', 'cancelled'];
