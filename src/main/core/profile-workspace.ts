@@ -8,7 +8,7 @@ import type { Clock } from './time/clock.js';
 
 export interface ProfileWorkspaceOptions {
   profile: StationProfile;
-  /** The station's data folder: the journal at its root, each profile's session in its own sub-folder. */
+  /** The station's data folder; each profile's session and journal live in profiles/<key>/ below it. */
   dataDirectory: string;
   secretStorage: SecretStorage | null;
   stationId: string;
@@ -26,10 +26,12 @@ export class ProfileWorkspace {
 
   constructor(readonly options: ProfileWorkspaceOptions) {
     const { profile } = options;
+    // A refresh token belongs to one user pool, and a batch to one account: each profile's session
+    // and journal live apart, so a batch left open on the sandbox never reopens against AWS.
+    const folder = join(options.dataDirectory, 'profiles', profileKey(profile));
     this.session = new OperatorSession({
       profile,
-      // A refresh token belongs to one user pool: each pool's saved session lives apart.
-      dataDirectory: join(options.dataDirectory, 'sessions', profileKey(profile)),
+      dataDirectory: folder,
       secretStorage: options.secretStorage,
       log: options.log,
       ...(options.clock ? { clock: options.clock } : {}),
@@ -37,11 +39,13 @@ export class ProfileWorkspace {
     this.stack = createProvisioningStack({
       profile,
       credentials: this.session.credentialProvider(),
+      // Only an installer is an operator: a visitor signed in on the station provisions nothing.
       operator: () => {
         const identity = this.session.operator();
-        return identity ? { username: identity.username, sub: identity.sub } : undefined;
+        if (!identity || !this.session.view().mayProvision) return undefined;
+        return { username: identity.username, sub: identity.sub };
       },
-      dataDirectory: options.dataDirectory,
+      dataDirectory: folder,
       stationId: options.stationId,
       log: options.log,
       ...(options.clock ? { clock: options.clock } : {}),

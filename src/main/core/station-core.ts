@@ -128,14 +128,14 @@ export class StationCore {
         'templates.describe': (name) => this.describeTemplate(name),
         'batch.get': () => this.engineView(),
         'batch.start': (input) => this.requireInstaller().stack.engine.startBatch(input),
-        'batch.pause': () => this.requireWorkspace().stack.engine.pause(),
-        'batch.resume': () => this.requireWorkspace().stack.engine.resume(),
-        'batch.cancel': () => this.requireWorkspace().stack.engine.cancel(),
-        'batch.finish': () => this.requireWorkspace().stack.engine.finish(),
-        'bays.probe': (path) => this.requireWorkspace().stack.engine.probePort(path),
-        'runs.retry': (runId) => this.requireWorkspace().stack.engine.retry(runId),
-        'runs.cancel': (runId) => this.requireWorkspace().stack.engine.cancelRun(runId),
-        'runs.confirmReprovision': (runId) => this.requireWorkspace().stack.engine.confirmReprovision(runId),
+        'batch.pause': () => this.requireInstaller().stack.engine.pause(),
+        'batch.resume': () => this.requireInstaller().stack.engine.resume(),
+        'batch.cancel': () => this.requireInstaller().stack.engine.cancel(),
+        'batch.finish': () => this.requireInstaller().stack.engine.finish(),
+        'bays.probe': (path) => this.requireInstaller().stack.engine.probePort(path),
+        'runs.retry': (runId) => this.requireInstaller().stack.engine.retry(runId),
+        'runs.cancel': (runId) => this.requireInstaller().stack.engine.cancelRun(runId),
+        'runs.confirmReprovision': (runId) => this.requireInstaller().stack.engine.confirmReprovision(runId),
         'runs.detail': (runId) => this.requireWorkspace().stack.engine.detail(runId),
         'history.batches': () => this.history(),
         'history.audit': (filter) => this.auditRows(filter),
@@ -200,6 +200,7 @@ export class StationCore {
     if (!workspace) return;
     const onSession = (view: SessionView) => {
       ipc?.emit('session.changed', view);
+      if (view.status !== 'signed-in' || !view.mayProvision) this.holdForSession(workspace);
       this.recoverWhenSignedIn(workspace);
     };
     const onEngine = (change: Parameters<RegisteredIpc['emit']>[1]) =>
@@ -219,6 +220,19 @@ export class StationCore {
     engine.recover().catch((error: unknown) => {
       this.log(`batch: recovery after restart failed: ${(error as Error).message}`);
     });
+  }
+
+  /**
+   * Nobody who may provision is signed in: a running batch is paused (devices mid-way finish what
+   * they started), and no claim stays in memory. The operator resumes after signing in again.
+   */
+  private holdForSession(workspace: ProfileWorkspace): void {
+    const { engine, claims } = workspace.stack;
+    claims.wipeAll();
+    if (engine.view().batch?.status === 'running') {
+      engine.pause();
+      this.log('batch: paused because no installer is signed in');
+    }
   }
 
   private async closeWorkspace(): Promise<void> {

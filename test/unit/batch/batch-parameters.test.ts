@@ -171,3 +171,15 @@ describe('deviceParameters', () => {
     expect(deviceParameters(declared, { Site: 'Lyon' }, filled)).not.toHaveProperty('Customer');
   });
 });
+
+describe('secret-looking parameter names', () => {
+  it.each(['WifiPassword', 'api_token', 'ClientSecret', 'privateKey'])(
+    'refuses %s: batch parameters are written to the audit record',
+    (name) => {
+      const template: DeclaredParameter[] = [{ name, type: 'String', default: null }];
+      expect(() => validateBatchParameters(TEMPLATE, template, { [name]: 'x' })).toThrow(
+        /looks like a secret/,
+      );
+    },
+  );
+});

@@ -748,3 +748,14 @@ function everyEvent(run: Run): RunEvent[] {
     run.recover(),
   ];
 }
+
+describe('a failure a retry cannot fix', () => {
+  it('waits for the operator when the device comes back, and Retry still works', () => {
+    const run = runIn('provisioning');
+    run.must(run.stepFailed({ ...stepFailure('PROVISIONING_REFUSED_BY_HOOK'), retryable: false }));
+    expect(run.phase).toBe('failed');
+    expect(transition(run.state, run.deviceReturned()).applied).toBe(false);
+    run.must(run.retry());
+    expect(run.phase).toBe('handshake');
+  });
+});

@@ -159,7 +159,8 @@ export class IotRegistryClient {
     const task = `set certificate ${certificateId} INACTIVE and detach it from Thing ${thingName}`;
     let principals: string[];
     try {
-      principals = (await this.listPrincipals(thingName, signal)) ?? [];
+      // An identity without a Thing (device protocol 4.2) has nothing to detach from.
+      principals = thingName === '' ? [] : ((await this.listPrincipals(thingName, signal)) ?? []);
     } catch (error) {
       const refused = leftForAdmin(
         error,

@@ -55,7 +55,7 @@ export function decideVerification(expected: ExpectedIdentity, facts: RegistryFa
     return failure(
       'THING_MISSING',
       `The registry has no Thing ${thingName}.`,
-      'The device reported success but its registration did not reach AWS IoT. Press Retry to provision it again.',
+      'The device reported success but its registration did not reach AWS IoT. Press Retry to check again; if it stays missing, cancel this device and provision it in a new batch (it will ask to confirm replacing its identity).',
     );
   }
   const certificate = facts.certificate;
@@ -63,7 +63,7 @@ export function decideVerification(expected: ExpectedIdentity, facts: RegistryFa
     return failure(
       'CERTIFICATE_MISSING',
       `The registry has no certificate ${certificateId}, which the device reported as its new identity.`,
-      'Press Retry to provision the device again.',
+      'Press Retry to check again; if it stays so, cancel this device and provision it in a new batch (it will ask to confirm replacing its identity).',
     );
   }
   let registryFingerprint: string | undefined;
@@ -87,7 +87,7 @@ export function decideVerification(expected: ExpectedIdentity, facts: RegistryFa
     return failure(
       'CERTIFICATE_NOT_ATTACHED',
       `Certificate ${certificateId} is not attached to Thing ${thingName}.`,
-      'Press Retry to provision again; if it repeats, ask your AWS admin to check that the template attaches the certificate to the Thing.',
+      'Press Retry to check again; if it repeats, ask your AWS admin to check that the template attaches the certificate to the Thing.',
     );
   }
   if (certificate.status !== 'ACTIVE') {

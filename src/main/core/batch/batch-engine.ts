@@ -66,6 +66,8 @@ interface EngineEvents {
 }
 
 const DEVICE_LOG_LINES = 200;
+/** After a link dies, the port is probed again this much later. */
+const LINK_LOST_REPROBE_MS = 500;
 /** Finished runs whose log lines and timings stay in memory. */
 const FINISHED_DETAIL_KEPT = 100;
 
@@ -92,6 +94,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
   private cancelFlush: (() => void) | undefined;
   private scheduling = false;
   private recoveryPending = false;
+  private recovering = false;
   private knownPorts = new Map<string, string | null>();
   private stopped = false;
 
@@ -112,6 +115,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
           );
         }
       },
+      onLinkLost: (runId, path) => this.linkLost(runId, path),
       requestSlot: (runId) => this.requestSlot(runId),
       releaseSlot: (runId) => this.releaseSlot(runId),
       writeAudit: (runId) => this.writeAudit(runId),
@@ -158,9 +162,18 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
 
   /** Re-checks the reopened batch's unfinished runs (registry first, never provisioning twice). */
   async recover(): Promise<void> {
-    if (!this.batch || !this.recoveryPending) return;
+    if (!this.batch || !this.recoveryPending || this.recovering) return;
+    // The flag stays set until the template is known: a failed attempt is tried again at the
+    // next session change instead of leaving the reopened batch stuck.
+    this.recovering = true;
+    try {
+      await this.loadTemplate(this.batch.templateName);
+    } finally {
+      this.recovering = false;
+    }
+    if (!this.recoveryPending) return;
     this.recoveryPending = false;
-    await this.loadTemplate(this.batch.templateName);
+    this.fillMissingAudit();
     for (const state of [...this.runs.values()]) {
       this.dispatch(state.runId, { type: 'recover', at: this.now() });
     }
@@ -325,8 +338,22 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
     this.markDirty();
     if (!bay?.runId) return;
     const runId = bay.runId;
+    // The run may already have moved to another port (a reboot seen as add-then-remove).
+    const linkPath = this.executor.linkPath(runId);
+    if (linkPath !== undefined && linkPath !== path) return;
     void this.executor.detachLink(runId);
     this.dispatch(runId, { type: 'device-lost', at: this.now() });
+  }
+
+  /** The run's link died while its port may still be listed: the device is gone for now. */
+  private linkLost(runId: string, path: string): void {
+    this.dispatch(runId, { type: 'device-lost', at: this.now() });
+    const bay = this.bays.get(path);
+    if (bay?.runId === runId) this.bays.update(path, { status: 'probing', message: null });
+    // Look again shortly: a device that rebooted comes back on the same path.
+    this.options.clock.setTimer(LINK_LOST_REPROBE_MS, () => {
+      if (this.knownPorts.has(path) && !this.executor.hasLink(runId)) void this.probe(path);
+    });
   }
 
   /** Opens the port and asks who is there; an existing run for that serial number continues. */
@@ -352,6 +379,18 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
       const bay = this.bays.get(path);
       if (!bay) return;
       const existing = this.runBySerial.get(device.serialNumber);
+      const livePath = existing ? this.executor.linkPath(existing) : undefined;
+      if (existing && livePath !== undefined && livePath !== path && this.knownPorts.has(livePath)) {
+        // Two devices answer with one serial number (a factory fault): the one already at work
+        // keeps its run, this one is not touched.
+        await link.close().catch(() => undefined);
+        this.bays.update(path, {
+          status: 'released',
+          serialNumber: device.serialNumber,
+          message: `Serial number ${device.serialNumber} is already connected on ${livePath}; this device was not touched. Set it aside and report the duplicate serial number.`,
+        });
+        return;
+      }
       if (existing) {
         this.adoptExisting(existing, link, bay.portPath, bay.location, hello.value);
         return;
@@ -366,6 +405,14 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
         return;
       }
       this.createRun(link, bay.bayId, path, bay.location, hello.value);
+    } catch (error) {
+      // Nothing a device says may crash the station (a serial number the journal refuses, …).
+      this.options.log(`bay ${path}: the device could not be taken on: ${(error as Error).message}`);
+      this.bays.update(path, {
+        status: 'no-answer',
+        message:
+          'The station could not record this device; set it aside and report it with the system report.',
+      });
     } finally {
       this.probing.delete(path);
       this.markDirty();
@@ -394,7 +441,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
       });
       return;
     }
-    this.executor.attachLink(runId, link, announced);
+    this.executor.attachLink(runId, link, path, announced);
     if (state.phase === 'unplugged' || state.phase === 'failed') {
       this.dispatch(runId, {
         type: 'device-returned',
@@ -441,7 +488,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
     this.runs.set(state.runId, state);
     this.runBySerial.set(serialNumber, state.runId);
     this.bays.update(path, { status: 'device', serialNumber, runId: state.runId, message: null });
-    this.executor.attachLink(state.runId, link, announced);
+    this.executor.attachLink(state.runId, link, path, announced);
     this.dispatch(state.runId, { type: 'handshake-started', at: this.now() });
   }
 
@@ -585,10 +632,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
       certificateId: state.result?.certificateId ?? null,
       fingerprint: state.result?.fingerprint ?? null,
       outcome,
-      errorCode: state.failure?.code ?? null,
-      errorMessage: state.failure
-        ? `${state.failure.message}${state.failure.detail ? ` (${state.failure.detail})` : ''}`
-        : null,
+      ...auditError(state),
       replacedCertificateId: state.replaced?.certificateId ?? null,
       replacedCertificateOutcome: state.replaced?.outcome ?? null,
       durationMs: state.finishedAt !== null ? state.finishedAt - state.startedAt : null,
@@ -605,6 +649,18 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
     const state = this.requireRun(runId);
     const waits = this.executor.waits(runId);
     return { totalMs: state.finishedAt !== null ? state.finishedAt - state.startedAt : null, ...waits };
+  }
+
+  /** A crash between a final transition and its audit row must not lose the row. */
+  private fillMissingAudit(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    const written = new Set(this.options.journal.audit({ batchId: batch.id }).map((row) => row.runId));
+    for (const state of this.runs.values()) {
+      if ((isFinal(state.phase) || state.phase === 'failed') && !written.has(state.runId)) {
+        this.writeAudit(state.runId);
+      }
+    }
   }
 
   // ---- views --------------------------------------------------------------------------------------
@@ -800,7 +856,10 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
   private targetReached(): boolean {
     const target = this.batch?.targetCount;
     if (!target) return false;
-    const counted = [...this.runs.values()].filter((state) => state.phase !== 'cancelled').length;
+    // Failed devices do not use up the target: a replacement may take their place.
+    const counted = [...this.runs.values()].filter(
+      (state) => state.phase !== 'cancelled' && state.phase !== 'failed',
+    ).length;
     return counted >= target;
   }
 
@@ -808,7 +867,10 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
     const batch = this.batch;
     if (!batch?.targetCount || batch.status !== 'running') return;
     const done = [...this.runs.values()].filter((state) => state.phase === 'done').length;
-    if (done >= batch.targetCount && ![...this.runs.values()].some((state) => !isFinal(state.phase))) {
+    const unfinished = [...this.runs.values()].some(
+      (state) => !isFinal(state.phase) && state.phase !== 'failed',
+    );
+    if (done >= batch.targetCount && !unfinished) {
       this.close(batch, 'finished');
       this.options.log(`batch ${batch.id}: target of ${batch.targetCount} reached`);
     }
@@ -871,4 +933,19 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
   private now(): number {
     return this.options.clock.now();
   }
+}
+
+/** The audit row's error: the failure, or for a cancelled run the device may have finished alone. */
+function auditError(state: RunState): { errorCode: string | null; errorMessage: string | null } {
+  if (state.failure) {
+    const detail = state.failure.detail ? ` (${state.failure.detail})` : '';
+    return { errorCode: state.failure.code, errorMessage: `${state.failure.message}${detail}` };
+  }
+  if (state.phase === 'cancelled' && state.provisionStarted && !state.result) {
+    return {
+      errorCode: 'CANCELLED_UNVERIFIED',
+      errorMessage: `Cancelled after the device was told to provision; it may have registered a Thing. Check the registry for serial number ${state.device?.serialNumber ?? '?'}.`,
+    };
+  }
+  return { errorCode: null, errorMessage: null };
 }

@@ -35,6 +35,11 @@ export function validateBatchParameters(
         `Template ${templateName} has no parameter "${name}". Its parameters are: ${operatorParameters(declared).join(', ') || 'none'}.`,
       );
     }
+    if (/pass(word)?|secret|token|private.?key|credential/i.test(name)) {
+      throw new StationError(
+        `Parameter "${name}" looks like a secret. Batch parameters are written to the audit record, so secrets cannot be passed this way; give devices their secrets another way.`,
+      );
+    }
     if ((stationFilledParameters as readonly string[]).includes(name)) {
       throw new StationError(`The station fills "${name}" for every device; leave it out of the batch.`);
     }

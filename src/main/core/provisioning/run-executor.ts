@@ -1,5 +1,6 @@
 import type { DeviceLink } from '../device-link/device-link.js';
 import { succeed } from '../device-link/link-outcome.js';
+import { redactForDisplay } from '../logging/secret-redaction.js';
 import type { DeviceHello } from '../device-link/protocol-messages.js';
 import { sleep, type Clock } from '../time/clock.js';
 import type { ClaimLeasePort, ClaimsPort, RegistryPort } from './engine-ports.js';
@@ -26,6 +27,8 @@ export interface RunExecutorOptions {
   registry: () => RegistryPort;
   /** Applies an event; false when it no longer applied (the run moved on meanwhile). */
   dispatch: (runId: string, event: RunEvent) => boolean;
+  /** The run's link died under it (its transport closed). */
+  onLinkLost: (runId: string, path: string) => void;
   /** Device progress, stamped by the engine with the run's current phase. */
   onProgress: (runId: string, progress: ProgressFacts) => void;
   /** Slot bookkeeping and audit writing belong to the batch engine. */
@@ -44,8 +47,13 @@ export interface RunExecutorOptions {
 /** A probe's HELLO younger than this stands for the handshake's own. */
 const FRESH_HELLO_MS = 2_000;
 
+/** How long closing a link waits for a pending ABORT to be acknowledged. */
+const ABORT_GRACE_MS = 2_000;
+
 interface RunResources {
   announced: { hello: DeviceHello; at: number } | undefined;
+  linkPath: string | undefined;
+  aborting: Promise<void> | undefined;
   link: DeviceLink | undefined;
   lease: ClaimLeasePort | undefined;
   cancelTimer: (() => void) | undefined;
@@ -73,35 +81,52 @@ export class RunExecutor {
    * Gives the run its open link. `announced` is the HELLO the engine's probe just received on it:
    * the handshake uses it instead of asking the device a second time.
    */
-  attachLink(runId: string, link: DeviceLink, announced?: DeviceHello): void {
+  attachLink(runId: string, link: DeviceLink, path: string, announced?: DeviceHello): void {
     const res = this.resourcesOf(runId);
     res.announced = announced ? { hello: announced, at: this.options.clock.now() } : undefined;
     if (res.link && res.link !== link) void res.link.close().catch(() => undefined);
     res.detach?.();
     res.link = link;
+    res.linkPath = path;
     const onProgress = (update: { stage: number; stageName: string; detail?: string }) =>
       this.progress(runId, update);
     const onTransfer = (update: { heldBytes: number; totalBytes: number }) =>
       this.options.onTransfer(runId, update.heldBytes, update.totalBytes);
     const onLog = (line: string) => this.options.onDeviceLog(runId, line);
+    // The port went away under the link (a reboot or re-plug faster than discovery's poll): the
+    // link is dead, so let it go and let the engine look at the port again.
+    const onDisconnected = () => {
+      if (res.link !== link) return;
+      res.detach?.();
+      res.link = undefined;
+      res.linkPath = undefined;
+      res.detach = undefined;
+      this.options.onLinkLost(runId, path);
+    };
     link.on('progress', onProgress);
     link.on('transfer', onTransfer);
     link.on('log', onLog);
+    link.on('disconnected', onDisconnected);
     res.detach = () => {
       link.off('progress', onProgress);
       link.off('transfer', onTransfer);
       link.off('log', onLog);
+      link.off('disconnected', onDisconnected);
     };
   }
 
-  /** Closes the run's link (the port went away, or the run ended). */
+  /** Closes the run's link (the port went away, or the run ended); first lets a pending ABORT out. */
   async detachLink(runId: string): Promise<void> {
     const res = this.resources.get(runId);
     if (!res?.link) return;
     res.detach?.();
     const link = res.link;
+    const aborting = res.aborting;
     res.link = undefined;
+    res.linkPath = undefined;
     res.detach = undefined;
+    res.aborting = undefined;
+    if (aborting) await Promise.race([aborting, sleep(this.options.clock, ABORT_GRACE_MS)]);
     await link.close().catch(() => undefined);
   }
 
@@ -109,13 +134,21 @@ export class RunExecutor {
     return this.resources.get(runId)?.link !== undefined;
   }
 
+  /** The port the run's live link is on, if it has one. */
+  linkPath(runId: string): string | undefined {
+    return this.resources.get(runId)?.linkPath;
+  }
+
   run(state: RunState, effects: readonly RunEffect[]): void {
     const res = this.resourcesOf(state.runId);
     res.phaseSeq = state.phaseSeq;
     if (effects.length > 0) {
-      // A new phase: the old phase's timer and in-flight AWS calls no longer matter.
+      // A new phase: the old phase's timer and in-flight AWS calls no longer matter. Aborting them
+      // also frees the claim manager's hold on this run, so a Retry can ask for a fresh claim.
       res.cancelTimer?.();
       res.cancelTimer = undefined;
+      res.abort.abort(new Error('the run moved on'));
+      res.abort = new AbortController();
     }
     for (const effect of effects) this.runOne(state, effect);
   }
@@ -145,7 +178,7 @@ export class RunExecutor {
     const { runId, phaseSeq } = state;
     const at = () => this.options.clock.now();
     const failed = (failure: StepFailure) =>
-      this.options.dispatch(runId, { type: 'step-failed', at: at(), phaseSeq, failure });
+      this.options.dispatch(runId, { type: 'step-failed', at: at(), phaseSeq, failure: cleaned(failure) });
     switch (effect.type) {
       case 'hello':
         void this.withLink(state, failed, async (link) => {
@@ -256,9 +289,14 @@ export class RunExecutor {
         });
         return;
       case 'abort-device': {
-        const link = this.resources.get(runId)?.link;
-        // Interrupts the running link operation; the device wipes the claim it holds.
-        if (link) void link.abort().catch(() => undefined);
+        const res = this.resources.get(runId);
+        // Interrupts the running link operation; the device wipes the claim it holds. Closing the
+        // link waits for this, so the ABORT is not cut off by a cancel's release.
+        if (res?.link)
+          res.aborting = res.link.abort().then(
+            () => undefined,
+            () => undefined,
+          );
         return;
       }
       case 'arm-timeout': {
@@ -367,10 +405,11 @@ export class RunExecutor {
   }
 
   private progress(runId: string, update: { stage: number; stageName: string; detail?: string }): void {
+    // Device text goes into the journaled state: cleaned before it can be refused there.
     this.options.onProgress(runId, {
       stage: update.stage,
-      stageName: update.stageName,
-      detail: update.detail ?? null,
+      stageName: redactForDisplay(update.stageName, 128),
+      detail: update.detail === undefined ? null : redactForDisplay(update.detail, 1000),
     });
   }
 
@@ -404,6 +443,8 @@ export class RunExecutor {
     if (!res) {
       res = {
         announced: undefined,
+        linkPath: undefined,
+        aborting: undefined,
         link: undefined,
         lease: undefined,
         cancelTimer: undefined,
@@ -451,11 +492,24 @@ function missingClaim(): StepFailure {
 }
 
 function claimNotDeliverable(error: unknown): StepFailure {
+  // The claim manager's refusals carry their own code: too close to expiry, or already wiped.
+  const own = (error as { code?: unknown }).code;
   return {
-    code: 'CLAIM_TOO_CLOSE_TO_EXPIRY',
+    code: typeof own === 'string' && /^CLAIM_[A-Z_]+$/.test(own) ? own : 'CLAIM_TOO_CLOSE_TO_EXPIRY',
     message: error instanceof Error ? error.message : 'The claim is about to expire.',
     hint: 'Press Retry for a fresh claim.',
     detail: null,
     retryable: true,
+  };
+}
+
+/** Device and AWS text is outside input: bounded and redacted before it is journaled or shown. */
+function cleaned(failure: StepFailure): StepFailure {
+  return {
+    ...failure,
+    code: redactForDisplay(failure.code, 120),
+    message: redactForDisplay(failure.message, 2000),
+    hint: redactForDisplay(failure.hint, 2000),
+    detail: failure.detail === null ? null : redactForDisplay(failure.detail, 8000),
   };
 }

@@ -89,6 +89,9 @@ export function transition(state: RunState, event: RunEvent): Transition {
 
     case 'device-returned':
       if (state.phase !== 'unplugged' && state.phase !== 'failed') return ignored(state);
+      // A failure that a retry cannot fix (a hook refusal, a fingerprint mismatch) waits for the
+      // operator's Retry instead of starting again whenever the device is seen.
+      if (state.phase === 'failed' && state.failure?.retryable === false) return ignored(state);
       return restartHandshake(
         { ...state, portPath: event.portPath, usbLocation: event.usbLocation },
         event.at,
