@@ -19,6 +19,8 @@ export interface WorldSettings {
 export interface PlugSpec {
   port: string;
   serialNumber: string;
+  /** The device's UART rate when it is not the world's (settings.baudRate). */
+  baudRate?: number;
 }
 
 export type WorldRequest =

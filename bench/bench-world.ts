@@ -45,14 +45,14 @@ async function pull(port: string): Promise<void> {
   rmSync(join(settings.dir, 'flash', device.info.serialNumber), { recursive: true, force: true });
 }
 
-async function plug({ port, serialNumber }: PlugSpec): Promise<string> {
+async function plug({ port, serialNumber, baudRate }: PlugSpec): Promise<string> {
   await pull(port);
   const device = new SimulatedDevice({
     serialNumber,
     stationPath: join(settings.dir, port),
     devicePath: join(settings.dir, `.device-${port}`),
     storeDir: join(settings.dir, 'flash', serialNumber),
-    baudRate: settings.baudRate,
+    baudRate: baudRate ?? settings.baudRate,
     rxBuffer: settings.rxBuffer,
     seed: devices.size + 1,
     provisioner: (store) => timedProvisioner(serialNumber, new FleetProvisioningClient({ store })),

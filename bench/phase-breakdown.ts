@@ -21,7 +21,7 @@ export function phaseBreakdown(
   const verified = at('verified');
   return new Map([
     ['port open + probe HELLO', handshakeStarted - pluggedAt],
-    ['handshake HELLO', hello - handshakeStarted],
+    ['handshake', hello - handshakeStarted],
     ['queue', slot - hello],
     ['claim (AWS)', claimIssued - slot],
     ['delivery', delivered - claimIssued],
