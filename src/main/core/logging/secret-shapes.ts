@@ -314,8 +314,8 @@ const plainPair =
   /\b([A-Za-z][A-Za-z0-9_.-]{0,63})(\s*[=:]\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,;&)}\]'"]+)/g;
 /** Values that say nothing: a redaction already made, a flag, an empty value. */
 const emptyValue = /^(?:\[redacted[^\]]*\]?|true|false|null|undefined|none)?$/i;
-/** "TokenExpiredException: The security token…" names an error, not a secret. */
-const errorName = /(?:exception|error|fault)$/i;
+/** "TokenExpiredException: …" and "InvalidCertificateOwnershipToken: …" name an error, not a secret. */
+const errorName = /(?:exception|error|fault)$|^(?:invalid|expired|unrecognized)/i;
 /** A field name as code writes it (clientSecret, private_key, x-amz-security-token), not a word in prose. */
 const codeLikeName = /[_.-]|[a-z][A-Z]/;
 
