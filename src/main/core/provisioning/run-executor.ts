@@ -1,5 +1,6 @@
 import type { DeviceLink } from '../device-link/device-link.js';
 import { succeed } from '../device-link/link-outcome.js';
+import { Timing } from '../device-link/protocol-constants.js';
 import { redactForDisplay } from '../logging/secret-redaction.js';
 import type { DeviceHello } from '../device-link/protocol-messages.js';
 import { sleep, type Clock } from '../time/clock.js';
@@ -187,7 +188,13 @@ export class RunExecutor {
           // A device still running an attempt the station lost track of (a restart, a re-plug
           // while it provisioned) is left to finish: its HELLO then names the identity it got, or
           // none. Starting it again would cost a second claim, and perhaps a second RegisterThing.
+          const busySince = this.options.clock.now();
           while (result.ok && result.value.state === 'provisioning') {
+            // The device is alive and busy: its answer keeps the handshake's timeout from firing,
+            // for as long as the protocol lets a device provision.
+            if (this.options.clock.now() - busySince < Timing.provisioningTotal) {
+              this.runOne(state, { type: 'arm-timeout', phase: 'handshake', phaseSeq });
+            }
             await this.timed(runId, 'device', sleep(this.options.clock, BUSY_DEVICE_POLL_MS));
             if (this.resources.get(runId)?.phaseSeq !== phaseSeq) return;
             result = await this.timed(runId, 'device', link.hello());
