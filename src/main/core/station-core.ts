@@ -8,6 +8,7 @@ import type {
   BatchHistoryView,
   EngineView,
   ProfileView,
+  SerialDeviceView,
   SessionView,
   TemplateDetailView,
 } from '../../shared/view-models.js';
@@ -22,6 +23,7 @@ import { createRedactingLog } from './logging/redacting-log.js';
 import { ProfileWorkspace } from './profile-workspace.js';
 import { profileFromProfileSource } from './profiles/profile-source.js';
 import type { SecretStorage } from './session/secret-storage.js';
+import { signedOutView } from './session/session-state.js';
 import { StationError } from './station-error.js';
 import { loadImportedProfile, profileSummary, profileView, saveImportedProfile } from './station-profile.js';
 import { StationSettingsStore } from './station-settings.js';
@@ -48,16 +50,9 @@ export interface StationCoreOptions {
   log?: (line: string) => void;
 }
 
-const signedOut: SessionView = {
-  status: 'signed-out',
-  username: null,
-  groups: [],
-  mayProvision: false,
-  reauthenticateBy: null,
-  step: null,
-  remembered: false,
-  notice: 'No AWS profile is configured: import amplify_outputs.json or a station profile first.',
-};
+const signedOut = signedOutView(
+  'No AWS profile is configured: import amplify_outputs.json or a station profile first.',
+);
 
 /**
  * The station's core, free of Electron: it owns the services and answers the IPC contract. The
@@ -95,10 +90,7 @@ export class StationCore {
       await this.openWorkspace(profile);
     }
     this.discovery.on('changed', (change) => {
-      this.workspace?.stack.engine.portsChanged(
-        change.added.map((port) => ({ path: port.path, location: port.location })),
-        change.removed,
-      );
+      this.workspace?.stack.engine.portsChanged(benchPorts(change.added), change.removed);
     });
     await this.discovery.setConfiguredPatterns(saved.serialPortPatterns);
     await this.discovery.start();
@@ -186,10 +178,7 @@ export class StationCore {
     this.wireWorkspaceEvents();
     await workspace.session.restore();
     // Ports already present are handed to the (new) engine.
-    const ports = this.discovery
-      .snapshot()
-      .devices.map((port) => ({ path: port.path, location: port.location }));
-    workspace.stack.engine.portsChanged(ports, []);
+    workspace.stack.engine.portsChanged(benchPorts(this.discovery.snapshot().devices), []);
     this.recoverWhenSignedIn(workspace);
   }
 
@@ -358,6 +347,16 @@ export class StationCore {
       profile: profileSummary(this.workspace?.profile),
     };
   }
+}
+
+/**
+ * The ports the engine may talk to: USB serial adapters the OS lists, and the paths the operator
+ * configured. Built-in UARTs (/dev/ttyS0, a modem, a printer) are never sent a HELLO uninvited.
+ */
+export function benchPorts(ports: readonly SerialDeviceView[]): { path: string; location: string | null }[] {
+  return ports
+    .filter((port) => port.source === 'configured' || port.vendorId !== null)
+    .map((port) => ({ path: port.path, location: port.location }));
 }
 
 /** The station id is recorded as a Thing attribute: keep the host name to what those allow. */

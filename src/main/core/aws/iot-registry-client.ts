@@ -184,6 +184,13 @@ export class IotRegistryClient {
       const refused = leftForAdmin(error, `Your role may not change certificate status`, task);
       if (refused) return refused;
       if (!(error instanceof AwsCallError && error.kind === 'not-found')) throw error;
+      if (!attachedArn) {
+        // Not in this account at all (a device provisioned elsewhere before): nothing was retired here.
+        return {
+          outcome: 'left-for-admin',
+          reason: `Certificate ${certificateId} is not in this AWS account (the device was provisioned elsewhere before); if it still works elsewhere, an administrator of that account should deactivate it.`,
+        };
+      }
     }
     if (attachedArn) {
       try {

@@ -42,6 +42,20 @@ export function mayProvision(profile: StationProfile, identity: OperatorIdentity
   return identity.groups.includes(profile.cognito.installersGroup ?? DEFAULT_INSTALLERS_GROUP);
 }
 
+/** Nobody signed in, with a sentence for the operator or none. */
+export function signedOutView(notice: string | null): SessionView {
+  return {
+    status: 'signed-out',
+    username: null,
+    groups: [],
+    mayProvision: false,
+    reauthenticateBy: null,
+    step: null,
+    remembered: false,
+    notice,
+  };
+}
+
 /** Names, groups, steps and times only: no token, no credential. */
 export function sessionViewOf(
   state: SessionState,
@@ -50,16 +64,7 @@ export function sessionViewOf(
 ): SessionView {
   switch (state.status) {
     case 'signed-out':
-      return {
-        status: 'signed-out',
-        username: null,
-        groups: [],
-        mayProvision: false,
-        reauthenticateBy: null,
-        step: null,
-        remembered: false,
-        notice,
-      };
+      return signedOutView(notice);
     case 'challenge':
       return {
         status: 'challenge',
