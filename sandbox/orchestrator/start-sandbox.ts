@@ -10,6 +10,7 @@ import type { MfaConfiguration, TokenLifetimes } from '../cognito/user-pool-opti
 import type { RoleDefinition } from '../iam/iam-policy.js';
 import { TemporaryCredentialStore } from '../iam/temporary-credential-store.js';
 import { IotBroker } from '../iot/broker/iot-broker.js';
+import type { PreProvisioningHookTarget } from '../iot/fleet-provisioning/pre-provisioning-hook.js';
 import { CertificateAuthority } from '../iot/certificate-authority.js';
 import { IotControlPlane, type ControlPlaneLogEntry } from '../iot/control-plane/iot-control-plane.js';
 import { IotRegistry } from '../iot/iot-registry.js';
@@ -74,6 +75,8 @@ export interface StartSandboxOptions {
   /** Lifetime of identity-pool credentials, 900-3600 s (default 3600, as Cognito). */
   credentialLifetimeSeconds?: number;
   rates?: SandboxRates;
+  /** Pre-provisioning hooks by a template's `preProvisioningHook.targetArn`: a function or a loopback URL. */
+  templateHooks?: Readonly<Record<string, PreProvisioningHookTarget>>;
   /** The profile's display name; "Sandbox (127.0.0.1)" by default. */
   name?: string;
   /** Also write the profile here (the data dir always gets `station-profile.json`). */
@@ -225,6 +228,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       port: options.ports?.mqtt ?? 0,
       log: (line) => log(`mqtt: ${line}`),
       rates: options.rates,
+      ...(options.templateHooks ? { templateHooks: options.templateHooks } : {}),
     });
     const mqttAddress = await broker.start();
     cleanups.push(() => broker.stop());

@@ -140,35 +140,46 @@ describe('device faults during a batch', () => {
     const seed = 53;
     const serials = [0, 1, 2, 3].map((index) => simulatedSerialNumber(seed, index));
     const [refused, first, second, tampered] = serials as [string, string, string, string];
+    const hookArn = 'arn:aws:lambda:eu-west-1:123456789012:function:serial-deny-list';
+    const hookCalls: string[] = [];
     rig = await startEngineRig({
       baudRate: FAST_BAUD,
       devices: 4,
       seed,
       faults: [{ name: 'reject-provisioning', target: '3' }],
+      // As a device maker's Lambda would: one serial number is on a deny list, the rest may pass.
+      sandbox: {
+        templateHooks: {
+          [hookArn]: (event) => {
+            hookCalls.push(event.parameters.SerialNumber ?? '');
+            return { allowProvisioning: event.parameters.SerialNumber !== refused };
+          },
+        },
+      },
     });
     const { registry } = rig.sandbox;
     const templateName = rig.sandbox.profile.iot.templateName;
-    // A hook the sandbox has no function for refuses every device, as a Lambda saying no would.
-    registry.updateTemplate(templateName, {
-      preProvisioningHook: { targetArn: 'arn:aws:lambda:eu-west-1:123456789012:function:serial-allow-list' },
-    });
+    registry.updateTemplate(templateName, { preProvisioningHook: { targetArn: hookArn } });
     const batchId = await startBatch(rig, 2);
-    rig.plug([rig.device(refused)]);
     const current = rig;
-    await waitUntil(() => phases(current)[refused] === 'failed', 'the refused device to fail');
+    // All four at once in two bays: the refused one must not hold up the others.
+    rig.plugAll();
+    await waitUntil(() => {
+      const now = phases(current);
+      return (
+        now[refused] === 'failed' &&
+        now[first] === 'done' &&
+        now[second] === 'done' &&
+        now[tampered] === 'failed'
+      );
+    }, 'one refused by the hook, two verified and one rejected by AWS');
+    expect(new Set(hookCalls)).toEqual(new Set([refused, first, second]));
     const failed = rig.stack.engine.view().runs.find((run) => run.serialNumber === refused);
     expect(failed?.failure).toMatchObject({ code: 'PROVISIONING_REFUSED_BY_HOOK', retryable: false });
     expect(failed?.failure?.hint).toContain(templateName);
     expect(failed?.failure?.hint).toMatch(/AWS admin/);
     expect(failed?.failure?.detail).toMatch(/AccessDenied/);
 
-    // The hook is lifted; three more devices in two bays, one of them rejected by AWS on its own.
-    registry.updateTemplate(templateName, { removePreProvisioningHook: true });
-    rig.plug([first, second, tampered].map((serial) => current.device(serial)));
-    await waitUntil(() => {
-      const now = phases(current);
-      return now[first] === 'done' && now[second] === 'done' && now[tampered] === 'failed';
-    }, 'two verified and one rejected');
     const rejected = rig.stack.engine.view().runs.find((run) => run.serialNumber === tampered);
     expect(rejected?.failure?.detail).toMatch(/InvalidCertificateOwnershipToken/);
     expect(rejected?.failure?.hint.length).toBeGreaterThan(10);
