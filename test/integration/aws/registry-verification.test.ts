@@ -74,6 +74,16 @@ describe('a device provisioned, then provisioned again after a reset', () => {
     ).resolves.toMatchObject({ ok: false, code: 'CERTIFICATE_MISSING' });
   });
 
+  it('THING_MISSING, naming the template as the cause, for an identity without a Thing name', async () => {
+    const outcome = await installer.verifyProvisioned({
+      ...first,
+      fingerprint: first.certificateId,
+      thingName: '',
+    });
+    expect(outcome).toMatchObject({ ok: false, code: 'THING_MISSING' });
+    if (!outcome.ok) expect(outcome.hint).toMatch(/AWS::IoT::Thing/);
+  });
+
   it('passes a Thing with two certificates after a reset mid-provisioning, and reports the other one', async () => {
     second = await env.provisionDevice(installer, serialNumber);
     expect(second.certificateId).not.toBe(first.certificateId);

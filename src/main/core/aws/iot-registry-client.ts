@@ -118,6 +118,16 @@ export class IotRegistryClient {
    */
   async verifyProvisioned(expected: ExpectedIdentity, signal?: AbortSignal): Promise<VerificationOutcome> {
     const certificateId = expected.certificateId.toLowerCase();
+    if (expected.thingName === '') {
+      // A device may hold a certificate without a Thing (device protocol 4.2): the station's
+      // verification needs a Thing, so this is the template's doing, not the device's.
+      return {
+        ok: false,
+        code: 'THING_MISSING',
+        message: `The device holds certificate ${certificateId} but no Thing name: the template created no Thing.`,
+        hint: 'Ask your AWS admin to add an AWS::IoT::Thing resource to the provisioning template, then provision the device again.',
+      };
+    }
     const [thing, principals, certificate] = await Promise.all([
       this.describeThing(expected.thingName, signal),
       this.listPrincipals(expected.thingName, signal),
