@@ -1,7 +1,8 @@
-import { readFile, rename, writeFile, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseStationProfile, type StationProfile } from '../../shared/station-profile-schema.js';
 import type { ProfileView, StationProfileView } from '../../shared/view-models.js';
+import { writeFileAtomically } from './files/write-file-atomically.js';
 import { StationError } from './station-error.js';
 
 /**
@@ -51,13 +52,14 @@ export async function loadImportedProfile(
   log: (line: string) => void,
 ): Promise<StationProfile | undefined> {
   const path = join(dataDirectory, IMPORTED_PROFILE_FILE);
+  let text: string;
   try {
-    await readFile(path);
+    text = await readFile(path, 'utf8');
   } catch {
     return undefined;
   }
   try {
-    return await loadProfileFile(path);
+    return parseProfileText(text, `The station profile ${path}`);
   } catch (error) {
     log(`profile: the imported profile is not usable and was ignored: ${(error as Error).message}`);
     return undefined;
@@ -66,11 +68,8 @@ export async function loadImportedProfile(
 
 /** Remembers the operator's choice; profiles hold ids and endpoints only, never secrets. */
 export async function saveImportedProfile(dataDirectory: string, profile: StationProfile): Promise<void> {
-  await mkdir(dataDirectory, { recursive: true });
-  const path = join(dataDirectory, IMPORTED_PROFILE_FILE);
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o644 });
-  await rename(temporary, path);
+  const text = `${JSON.stringify(profile, null, 2)}\n`;
+  await writeFileAtomically(join(dataDirectory, IMPORTED_PROFILE_FILE), text, { mode: 0o644 });
 }
 
 export function profileSummary(profile: StationProfile | undefined): StationProfileView {

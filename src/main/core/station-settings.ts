@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically } from './files/write-file-atomically.js';
 
 const settingsSchema = z.object({
   version: z.literal(1),
@@ -44,10 +45,7 @@ export class StationSettingsStore {
 
   async save(settings: StationSettings): Promise<void> {
     const valid = settingsSchema.parse(settings);
-    await mkdir(this.directory, { recursive: true });
-    const temporary = `${this.path}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600 });
-    await rename(temporary, this.path);
+    await writeFileAtomically(this.path, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600 });
   }
 }
 

@@ -1,4 +1,5 @@
-import { access, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { access, readFile, rename, unlink } from 'node:fs/promises';
+import { writeFileAtomically } from '../files/write-file-atomically.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { SecretStorage } from './secret-storage.js';
@@ -37,10 +38,9 @@ export type RememberedSessionRead =
 export class RememberedSessionFile {
   readonly path: string;
   private queue: Promise<unknown> = Promise.resolve();
-  private temporaryCounter = 0;
 
   constructor(
-    private readonly directory: string,
+    directory: string,
     private readonly secretStorage: SecretStorage | null,
   ) {
     this.path = join(directory, REMEMBERED_SESSION_FILE);
@@ -60,21 +60,10 @@ export class RememberedSessionFile {
       const storage = this.secretStorage;
       if (!storage || !this.canStore()) throw new Error('encryption is not available');
       const encrypted = storage.encryptString(JSON.stringify(payloadSchema.parse(session)));
-      await mkdir(this.directory, { recursive: true, mode: 0o700 });
-      const temporary = `${this.path}.${process.pid}.${++this.temporaryCounter}.tmp`;
-      const handle = await open(temporary, 'wx', 0o600);
       try {
-        await handle.writeFile(encrypted);
-        await handle.sync();
+        await writeFileAtomically(this.path, encrypted, { mode: 0o600, directoryMode: 0o700 });
       } finally {
-        await handle.close();
         encrypted.fill(0);
-      }
-      try {
-        await rename(temporary, this.path);
-      } catch (error) {
-        await unlink(temporary).catch(() => undefined);
-        throw error;
       }
     });
   }
