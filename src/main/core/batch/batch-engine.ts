@@ -182,7 +182,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
   }
 
   async startBatch(input: StartBatchInput): Promise<EngineView> {
-    if (this.batch && (this.batch.status === 'running' || this.batch.status === 'paused')) {
+    if (this.batch && this.acceptsDevices()) {
       throw new StationError(`Batch "${this.batch.label}" is still open; finish or cancel it first.`);
     }
     const operator = this.options.operator();
@@ -721,14 +721,8 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
       hardwareRevision: state.device?.hardwareRevision ?? null,
       firmwareVersion: state.device?.firmwareVersion ?? null,
       mode: state.mode,
-      progress:
-        state.phase === 'provisioning' && state.progress
-          ? {
-              stage: state.progress.stage,
-              stageName: redactForDisplay(state.progress.stageName, 128),
-              detail: state.progress.detail === null ? null : redactForDisplay(state.progress.detail, 1000),
-            }
-          : null,
+      // Device and AWS text (progress, failures, reasons) is redacted where it enters the state.
+      progress: state.phase === 'provisioning' ? state.progress : null,
       transfer: state.phase === 'delivery' ? (this.transfers.get(state.runId) ?? null) : null,
       claimExpiresAt: claimMatters ? (state.claim?.expiresAt ?? null) : null,
       heldIdentity: state.heldIdentity
@@ -742,21 +736,8 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
       certificateId: state.result?.certificateId ?? null,
       fingerprint: state.result?.fingerprint ?? null,
       otherCertificateIds: [...state.otherCertificateIds],
-      replaced: state.replaced
-        ? {
-            ...state.replaced,
-            reason: state.replaced.reason === null ? null : redactForDisplay(state.replaced.reason, 2000),
-          }
-        : null,
-      // Device and AWS text is outside input: one odd line must not refuse the whole view.
-      failure: state.failure
-        ? {
-            ...state.failure,
-            message: redactForDisplay(state.failure.message, 2000),
-            hint: redactForDisplay(state.failure.hint, 2000),
-            detail: state.failure.detail === null ? null : redactForDisplay(state.failure.detail, 8000),
-          }
-        : null,
+      replaced: state.replaced,
+      failure: state.failure,
       recovered: state.recoveredResult,
     };
   }
@@ -765,12 +746,9 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
     const batch = this.batch;
     if (!batch) return null;
     const counts = { done: 0, failed: 0, waiting: 0, active: 0, cancelled: 0 };
-    let firstDoneStart: number | undefined;
     for (const state of this.runs.values()) {
-      if (state.phase === 'done') {
-        counts.done++;
-        firstDoneStart = Math.min(firstDoneStart ?? state.startedAt, state.startedAt);
-      } else if (state.phase === 'failed') counts.failed++;
+      if (state.phase === 'done') counts.done++;
+      else if (state.phase === 'failed') counts.failed++;
       else if (state.phase === 'cancelled') counts.cancelled++;
       else if (slotPhases.includes(state.phase) || state.phase === 'detected' || state.phase === 'handshake')
         counts.active++;

@@ -9,10 +9,7 @@ import { awsFailure, linkFailure, type StepFailure } from './failure-catalogue.j
 import type { DeviceFacts, ProgressFacts, RunEffect, RunEvent, RunPhase, RunState } from './run-state.js';
 
 /** Step timeouts (ms): a safety net above the device link's own, which fire first with detail. */
-export const defaultStepTimeouts: Record<
-  'handshake' | 'claim' | 'delivery' | 'provisioning' | 'verification' | 'retiring' | 'recovering',
-  number
-> = {
+export const defaultStepTimeouts: Partial<Record<RunPhase, number>> = {
   handshake: 15_000,
   claim: 60_000,
   delivery: 120_000,
@@ -291,7 +288,7 @@ export class RunExecutor {
             at: at(),
             phaseSeq,
             outcome: outcome.outcome,
-            reason: outcome.outcome === 'left-for-admin' ? outcome.reason : null,
+            reason: outcome.outcome === 'left-for-admin' ? redactForDisplay(outcome.reason, 2000) : null,
           });
         });
         return;
@@ -307,7 +304,7 @@ export class RunExecutor {
         return;
       }
       case 'arm-timeout': {
-        const ms = this.options.timeouts?.[effect.phase] ?? timeoutFor(effect.phase);
+        const ms = this.options.timeouts?.[effect.phase] ?? defaultStepTimeouts[effect.phase];
         if (ms === undefined) return;
         const res = this.resourcesOf(runId);
         res.cancelTimer?.();
@@ -482,10 +479,6 @@ export function deviceFactsOf(hello: DeviceHello): {
       ? { thingName: hello.identity.thingName, certificateId: hello.identity.certificateId }
       : null,
   };
-}
-
-function timeoutFor(phase: RunPhase): number | undefined {
-  return (defaultStepTimeouts as Partial<Record<RunPhase, number>>)[phase];
 }
 
 function missingClaim(): StepFailure {
