@@ -22,7 +22,7 @@ export const identifierMaxLength = 128;
 const opaqueRun = new RegExp(`[A-Za-z0-9+/_-]{${opaqueRunLimit + 1},}`);
 /** C0/C1 controls, DEL, line/paragraph separators and bidi overrides (they reorder what is shown). */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+export const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const controlsExceptLineBreaks =
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -82,20 +82,11 @@ export const fingerprintHex = z.string().regex(/^[0-9a-f]{64}$/, 'A fingerprint 
 /** Milliseconds since the Unix epoch, within what a Date can hold. */
 export const epochMs = z.number().int().min(0).max(8.64e15);
 
-/** A duration or a remaining validity in milliseconds. */
-export const durationMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-
 /** A count of things (devices, attempts, bays). */
 export const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-/** A fraction of work done, 0 to 1. */
-export const fraction = z.number().min(0).max(1);
-
 /** A serial port path or a configured path/glob as the operator typed it. */
 export const devicePath = viewText(512).min(1);
-
-/** An AWS ARN (thing, certificate, role), e.g. arn:aws:iot:eu-west-1:123456789012:thing/SN-1. */
-export const arnText = viewText(2048).regex(/^arn:aws[a-z-]*:[^\s]*$/, 'An ARN starts with arn:aws.');
 
 /** A bounded list; every list that leaves main says how long it may be. */
 export function viewList<T extends z.ZodType>(item: T, max: number) {

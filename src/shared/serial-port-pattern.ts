@@ -16,6 +16,11 @@ const windowsPort = /^COM\d{1,3}$/i;
 const windowsDevicePath = /^\\\\\.\\[A-Za-z0-9_.-]+$/;
 const wildcard = /[*?[\]]/;
 
+/** A Windows port name (COM3) or device path (\\.\COM10): no file to stat, nothing to list. */
+export function isWindowsPort(path: string): boolean {
+  return windowsPort.test(path) || windowsDevicePath.test(path);
+}
+
 /** True when the pattern has wildcards (and so names a folder to list). */
 export function isPortGlob(pattern: string): boolean {
   return wildcard.test(pattern);

@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createRedactingLog,
-  redactForDisplay,
-  redactSecrets,
-} from '../../../src/main/core/logging/redacting-log.js';
+import { createRedactingLog } from '../../../src/main/core/logging/redacting-log.js';
+import { redactForDisplay, redactSecrets } from '../../../src/main/core/logging/secret-redaction.js';
 import { findSecretSpans, isSecretName } from '../../../src/main/core/logging/secret-shapes.js';
 import { viewText } from '../../../src/shared/ipc-output-schemas.js';
 import {

@@ -1,7 +1,12 @@
 import { opendir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { SerialDeviceView } from '../../../shared/view-models.js';
-import { compileNameMatcher, isPortGlob, portPatternProblem } from '../../../shared/serial-port-pattern.js';
+import {
+  compileNameMatcher,
+  isPortGlob,
+  isWindowsPort,
+  portPatternProblem,
+} from '../../../shared/serial-port-pattern.js';
 
 /** How much one scan may do; a pattern that would do more stops there and says so. */
 export interface PortScanLimits {
@@ -89,14 +94,6 @@ export async function scanConfiguredPorts(
   return { ports, warnings };
 }
 
-/** The ports only, for callers that do not report warnings. */
-export async function resolveConfiguredPorts(
-  patterns: readonly string[],
-  options: PortScanOptions = {},
-): Promise<SerialDeviceView[]> {
-  return (await scanConfiguredPorts(patterns, options)).ports;
-}
-
 /** Adds the glob's matching character devices to `found`; returns why it stopped early, if it did. */
 async function listFolder(
   pattern: string,
@@ -133,7 +130,7 @@ async function listFolder(
 
 /** Serial ports are character devices; following links is what makes a pty symlink count. */
 async function isCharacterDevice(path: string): Promise<boolean> {
-  if (/^COM\d+$/i.test(path) || path.startsWith('\\\\.\\')) return true;
+  if (isWindowsPort(path)) return true;
   try {
     return (await stat(path)).isCharacterDevice();
   } catch {

@@ -51,7 +51,6 @@ export function openJournalDatabase(file: string, options: JournalOpenOptions = 
       );
     }
     db.exec('PRAGMA synchronous = FULL');
-    db.exec('PRAGMA foreign_keys = ON');
     db.exec('PRAGMA trusted_schema = OFF');
     migrateJournal(db, path, version);
     return db;

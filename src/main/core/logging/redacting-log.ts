@@ -1,7 +1,5 @@
 import { bound, boundInput, redactSecrets, toSingleLogLine } from './secret-redaction.js';
 
-export { redactForDisplay, redactSecrets } from './secret-redaction.js';
-
 export interface RedactingLogOptions {
   /** Longest line written; longer lines are cut with a note. */
   maxLineLength?: number;

@@ -1,3 +1,4 @@
+import { controlCharacters as viewTextControls } from '../../../shared/ipc-output-schemas.js';
 import { findSecretSpans } from './secret-shapes.js';
 
 /**
@@ -19,9 +20,8 @@ export function redactSecrets(text: string): string {
   return result + text.slice(at);
 }
 
-/** Controls, DEL, C1, line separators and bidi overrides: they break lines or reorder what is shown. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** The characters viewText refuses (controls, line separators, bidi overrides), all of them. */
+const controlCharacters = new RegExp(viewTextControls.source, 'g');
 
 /**
  * Text from elsewhere (an error message, a device's log line, an AWS error) made fit for an operator's
