@@ -137,6 +137,11 @@ export const stationProfileSchema = z
 
 export type StationProfile = z.infer<typeof stationProfileSchema>;
 
+/** The Cognito group whose members may provision: the profile's, or `installers`. */
+export function installersGroupOf(cognito: { installersGroup?: string | undefined }): string {
+  return cognito.installersGroup ?? 'installers';
+}
+
 export type StationProfileParseResult =
   { ok: true; profile: StationProfile } | { ok: false; problem: string };
 

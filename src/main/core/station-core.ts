@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { InvokeArgs } from '../../shared/ipc-contract.js';
-import type { StationProfile } from '../../shared/station-profile-schema.js';
+import { installersGroupOf, type StationProfile } from '../../shared/station-profile-schema.js';
 import type {
   AppInfo,
   AuditExportView,
@@ -250,7 +250,7 @@ export class StationCore {
     const workspace = this.requireSignedIn();
     const session = workspace.session.view();
     if (!session.mayProvision) {
-      const group = workspace.profile.cognito.installersGroup ?? 'installers';
+      const group = installersGroupOf(workspace.profile.cognito);
       throw new StationError(
         `${session.username ?? 'This account'} may not provision devices: it is not in the ${group} group. Ask your AWS admin to add it, then sign in again.`,
       );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StationProfileParseResult } from '../../../shared/station-profile-schema.js';
+import { installersGroupOf, type StationProfileParseResult } from '../../../shared/station-profile-schema.js';
 import { checkedProfile, withMqttPort } from './checked-profile.js';
 
 /**
@@ -112,7 +112,7 @@ export function profileFromAmplifyOutputs(
   const custom = parsed.data.custom?.[CUSTOM_SECTION] ?? {};
   const installersGroup = nonEmpty(beside.installersGroup) ?? custom.installersGroup;
   const groupNames = (auth.groups ?? []).flatMap((entry) => Object.keys(entry));
-  const wanted = installersGroup ?? 'installers';
+  const wanted = installersGroupOf({ installersGroup });
   if (groupNames.length > 0 && !groupNames.includes(wanted)) {
     return {
       ok: false,

@@ -257,9 +257,7 @@ export class OperatorSession extends EventEmitter<{ changed: [SessionView] }> {
   async signOut(options: { everywhere?: boolean } = {}): Promise<SessionView> {
     await this.amplify.ready;
     const state = this.state;
-    this.epoch++;
-    this.cancelRenewal?.();
-    this.cancelRenewal = undefined;
+    this.invalidate();
     let notice: string | null = null;
     if (state.status === 'signed-in') {
       const outcome = await this.revoke(options.everywhere === true);
@@ -285,6 +283,13 @@ export class OperatorSession extends EventEmitter<{ changed: [SessionView] }> {
     this.passingNotice = notice;
     this.replace({ status: 'signed-out' });
     return this.view();
+  }
+
+  /** The current session is replaced: late results of it are dropped, its renewal timer stopped. */
+  private invalidate(): void {
+    this.epoch++;
+    this.cancelRenewal?.();
+    this.cancelRenewal = undefined;
   }
 
   /**
@@ -331,9 +336,7 @@ export class OperatorSession extends EventEmitter<{ changed: [SessionView] }> {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.epoch++;
-    this.cancelRenewal?.();
-    this.cancelRenewal = undefined;
+    this.invalidate();
     this.amplify.dispose();
     this.state = { status: 'signed-out' };
     this.removeAllListeners();
@@ -514,9 +517,7 @@ export class OperatorSession extends EventEmitter<{ changed: [SessionView] }> {
 
   /** The refresh token is gone (expired or revoked): forget everything and tell the operator. */
   private async endSession(state: SignedIn, reason: string): Promise<void> {
-    this.epoch++;
-    this.cancelRenewal?.();
-    this.cancelRenewal = undefined;
+    this.invalidate();
     await this.forgetLocally();
     await this.file.delete().catch(() => undefined);
     this.log(`session: the session of ${state.identity.username} has ended (${reason})`);

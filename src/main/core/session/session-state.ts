@@ -1,4 +1,4 @@
-import type { StationProfile } from '../../../shared/station-profile-schema.js';
+import { installersGroupOf, type StationProfile } from '../../../shared/station-profile-schema.js';
 import type { SessionStepName as SessionStep, SessionView } from '../../../shared/view-models.js';
 import type { OperatorIdentity } from './operator-identity.js';
 import type { SessionError } from './session-error.js';
@@ -28,7 +28,6 @@ export interface SignedIn {
   remembered: boolean;
 }
 
-const DEFAULT_INSTALLERS_GROUP = 'installers';
 /** Cognito's default refresh token expiration. */
 const DEFAULT_REFRESH_TOKEN_VALIDITY_SECONDS = 30 * 24 * 3600;
 
@@ -39,7 +38,7 @@ export function reauthenticateBy(profile: StationProfile, state: SignedIn): numb
 }
 
 export function mayProvision(profile: StationProfile, identity: OperatorIdentity): boolean {
-  return identity.groups.includes(profile.cognito.installersGroup ?? DEFAULT_INSTALLERS_GROUP);
+  return identity.groups.includes(installersGroupOf(profile.cognito));
 }
 
 /** Nobody signed in, with a sentence for the operator or none. */
