@@ -119,14 +119,8 @@ export class IotRegistryClient {
   async verifyProvisioned(expected: ExpectedIdentity, signal?: AbortSignal): Promise<VerificationOutcome> {
     const certificateId = expected.certificateId.toLowerCase();
     if (expected.thingName === '') {
-      // A device may hold a certificate without a Thing (device protocol 4.2): the station's
-      // verification needs a Thing, so this is the template's doing, not the device's.
-      return {
-        ok: false,
-        code: 'THING_MISSING',
-        message: `The device holds certificate ${certificateId} but no Thing name: the template created no Thing.`,
-        hint: 'Ask your AWS admin to add an AWS::IoT::Thing resource to the provisioning template, then provision the device again.',
-      };
+      // Nothing to look up: the decision is made from the expectation alone.
+      return decideVerification(expected, { thing: null, principals: [], certificate: null });
     }
     const [thing, principals, certificate] = await Promise.all([
       this.describeThing(expected.thingName, signal),
@@ -193,7 +187,7 @@ export class IotRegistryClient {
     } catch (error) {
       const refused = leftForAdmin(error, `Your role may not change certificate status`, task);
       if (refused) return refused;
-      if (!(error instanceof AwsCallError && error.kind === 'not-found')) throw error;
+      if (!isNotFound(error)) throw error;
       if (!attachedArn) {
         // Not in this account at all (a device provisioned elsewhere before): nothing was retired here.
         return {
@@ -219,7 +213,7 @@ export class IotRegistryClient {
           `detach certificate ${certificateId} from Thing ${thingName}`,
         );
         if (refused) return refused;
-        if (!(error instanceof AwsCallError && error.kind === 'not-found')) throw error;
+        if (!isNotFound(error)) throw error;
       }
     }
     return { outcome: 'retired' };
@@ -298,7 +292,7 @@ async function orNullIfNotFound<T>(promise: Promise<T>): Promise<T | null> {
   try {
     return await promise;
   } catch (error) {
-    if (error instanceof AwsCallError && error.kind === 'not-found') return null;
+    if (isNotFound(error)) return null;
     throw error;
   }
 }
@@ -318,4 +312,8 @@ function leftForAdmin(error: unknown, what: string, task: string): RetirementOut
     };
   }
   return undefined;
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof AwsCallError && error.kind === 'not-found';
 }

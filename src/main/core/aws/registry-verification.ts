@@ -28,8 +28,13 @@ export interface RegistryFacts {
 }
 
 /** SHA-256 of the certificate's DER, lowercase hex: AWS IoT's certificate id for the certificate. */
+export function certificateIdOf(certificate: X509Certificate): string {
+  return createHash('sha256').update(certificate.raw).digest('hex');
+}
+
+/** certificateIdOf for a PEM certificate. */
 export function certificateFingerprint(certificatePem: string): string {
-  return createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('hex');
+  return certificateIdOf(new X509Certificate(certificatePem));
 }
 
 /** `ab:CD:…` or `ABCD…` → `abcd…`, so a device that formats its fingerprint differently still matches. */
@@ -51,6 +56,15 @@ export function certificateIdFromArn(arn: string): string | undefined {
 export function decideVerification(expected: ExpectedIdentity, facts: RegistryFacts): VerificationOutcome {
   const { thingName } = expected;
   const certificateId = expected.certificateId.toLowerCase();
+  if (thingName === '') {
+    // A device may hold a certificate without a Thing (device protocol 4.2): the station's
+    // verification needs a Thing, so this is the template's doing, not the device's.
+    return failure(
+      'THING_MISSING',
+      `The device holds certificate ${certificateId} but no Thing name: the template created no Thing.`,
+      'Ask your AWS admin to add an AWS::IoT::Thing resource to the provisioning template, then provision the device again.',
+    );
+  }
   if (!facts.thing) {
     return failure(
       'THING_MISSING',

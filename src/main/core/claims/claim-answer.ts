@@ -1,6 +1,7 @@
-import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { ClaimAnswerInvalidError } from './claim-errors.js';
+import { certificateIdOf } from '../aws/registry-verification.js';
 
 /** The parts of CreateProvisioningClaimCommandOutput the station uses (PascalCase inside keyPair, as AWS sends it). */
 export interface ProvisioningClaimAnswer {
@@ -58,9 +59,9 @@ export function checkClaimAnswer(answer: unknown, now: number): CheckedClaimAnsw
   }
 
   const certificate = parseCertificate(certificatePem);
-  const der = certificate.raw;
-  const derDigest = createHash('sha256').update(der).digest('hex');
-  der.fill(0);
+  const derDigest = certificateIdOf(certificate);
+  // Node keeps the DER it hashed: zero it, the certificate is the claim's.
+  certificate.raw.fill(0);
   if (derDigest !== certificateId) {
     throw new ClaimAnswerInvalidError(
       'certificateId',
