@@ -3,6 +3,7 @@ import { StationError } from '../station-error.js';
 import { openJournalDatabase, type JournalOpenOptions } from './journal-file.js';
 import { journalSchemaVersion } from './journal-migrations.js';
 import {
+  auditRecordKeys,
   finalBatchStatuses,
   type AuditRecord,
   type BatchRecord,
@@ -25,33 +26,13 @@ export type { JournalOpenOptions } from './journal-file.js';
 
 type Params = Record<string, SQLInputValue>;
 
-/** Audit columns in the order of auditRecordKeys, with their bound parameter names. */
-const auditColumns = [
-  'run_id',
-  'batch_id',
-  'batch_label',
-  'at',
-  'operator_username',
-  'operator_sub',
-  'station_id',
-  'bay_id',
-  'serial_number',
-  'model',
-  'firmware_version',
-  'hardware_revision',
-  'template_name',
-  'parameters',
-  'mode',
-  'thing_name',
-  'certificate_id',
-  'fingerprint',
-  'outcome',
-  'error_code',
-  'error_message',
-  'replaced_certificate_id',
-  'replaced_certificate_outcome',
-  'duration_ms',
-] as const;
+/** An audit field's column (and bound parameter) name: `serialNumber` → `serial_number`. */
+function auditColumn(key: (typeof auditRecordKeys)[number]): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** Audit columns in the order of auditRecordKeys. */
+const auditColumns = auditRecordKeys.map(auditColumn);
 
 /**
  * The station's journal: batches, device runs with their state-machine snapshots, every transition
@@ -290,34 +271,16 @@ export class Journal {
     if (run.batchId !== record.batchId) {
       throw new Error(`journal: run ${record.runId} belongs to batch ${run.batchId}, not ${record.batchId}`);
     }
-    const values: SQLInputValue[] = [
-      record.runId,
-      record.batchId,
-      record.batchLabel,
-      record.at,
-      record.operatorUsername,
-      record.operatorSub,
-      record.stationId,
-      record.bayId,
-      record.serialNumber,
-      record.model,
-      record.firmwareVersion,
-      record.hardwareRevision,
-      record.templateName,
-      stringMapToJson(record.parameters),
-      record.mode,
-      record.thingName,
-      record.certificateId,
-      record.fingerprint,
-      record.outcome,
-      record.errorCode,
-      record.errorMessage,
-      record.replacedCertificateId,
-      record.replacedCertificateOutcome,
-      record.durationMs === null ? null : Math.round(record.durationMs),
-    ];
     const params: Params = {};
-    auditColumns.forEach((column, index) => (params[column] = values[index] ?? null));
+    for (const key of auditRecordKeys) {
+      const value = record[key];
+      params[auditColumn(key)] =
+        key === 'parameters'
+          ? stringMapToJson(record.parameters)
+          : key === 'durationMs' && typeof value === 'number'
+            ? Math.round(value)
+            : (value as SQLInputValue);
+    }
     this.upsertAudit.run(params);
   }
 
