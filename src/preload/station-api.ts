@@ -58,6 +58,7 @@ export interface StationApi {
     audit: Invoker<'history.audit'>;
     export: Invoker<'history.export'>;
   };
+  health: { check: Invoker<'health.check'>; report: Invoker<'health.report'> };
 }
 
 export function createStationApi(transport: PreloadTransport): StationApi {
@@ -118,5 +119,6 @@ export function createStationApi(transport: PreloadTransport): StationApi {
       audit: invoker('history.audit'),
       export: invoker('history.export'),
     }),
+    health: Object.freeze({ check: invoker('health.check'), report: invoker('health.report') }),
   });
 }

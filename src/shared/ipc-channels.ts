@@ -28,6 +28,8 @@ export const invokeChannelNames = [
   'history.batches',
   'history.audit',
   'history.export',
+  'health.check',
+  'health.report',
 ] as const;
 export const eventChannelNames = ['devices.changed', 'session.changed', 'batch.changed'] as const;
 

@@ -6,6 +6,7 @@ import type {
   AuditExportView,
   AuditRowView,
   BatchHistoryView,
+  BenchHealthView,
   EngineChange,
   EngineView,
   ProfileView,
@@ -14,6 +15,7 @@ import type {
   SerialDeviceChange,
   SerialDeviceList,
   SessionView,
+  SystemReportView,
   TemplateDetailView,
   TemplateSummaryView,
 } from './view-models.js';
@@ -96,6 +98,7 @@ const profileSource = z.discriminatedUnion('kind', [
     dataEndpoint: z.string().max(300).optional(),
     name: z.string().max(120).optional(),
   }),
+  z.strictObject({ kind: z.literal('sandbox') }),
   z.strictObject({
     kind: z.literal('fields'),
     fields: z.record(z.string().max(64), z.string().max(64 * 1024)),
@@ -130,6 +133,8 @@ export const invokeSchemas = {
   'history.batches': z.tuple([]),
   'history.audit': z.tuple([historyFilter]),
   'history.export': z.tuple([historyFilter.extend({ format: z.enum(['csv', 'json']) })]),
+  'health.check': z.tuple([]),
+  'health.report': z.tuple([]),
 } as const;
 
 export interface InvokeResponses {
@@ -158,6 +163,8 @@ export interface InvokeResponses {
   'history.batches': BatchHistoryView[];
   'history.audit': AuditRowView[];
   'history.export': AuditExportView;
+  'health.check': BenchHealthView;
+  'health.report': SystemReportView;
 }
 
 export interface EventPayloads {

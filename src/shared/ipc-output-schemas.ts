@@ -175,7 +175,8 @@ const profileView = z.strictObject({
   templateName: idText.nullable(),
   userPoolId: idText.nullable(),
   dataEndpoint: viewText(300).nullable(),
-  source: z.enum(['command-line', 'imported', 'none']),
+  source: z.enum(['command-line', 'imported', 'embedded', 'none']),
+  sandboxAvailable: z.boolean(),
 });
 
 const sessionView = z.strictObject({
@@ -339,6 +340,26 @@ const auditExportView = z.strictObject({
   count,
 });
 
+const benchHealthView = z.strictObject({
+  checkedAt: epochMs,
+  checks: viewList(
+    z.strictObject({
+      id: idText,
+      title: viewText(120),
+      status: z.enum(['ok', 'warning', 'problem']),
+      summary: messageText,
+      fix: messageText.nullable(),
+      command: viewText(1000).nullable(),
+    }),
+    100,
+  ),
+});
+
+const systemReportView = z.strictObject({
+  fileName: viewText(255),
+  content: multilineText(4 * 1024 * 1024),
+});
+
 const responseSchemaTable = {
   'app.info': appInfo,
   'devices.list': serialDeviceList,
@@ -365,6 +386,8 @@ const responseSchemaTable = {
   'history.batches': viewList(batchHistoryView, 100_000),
   'history.audit': viewList(auditRowView, 100_000),
   'history.export': auditExportView,
+  'health.check': benchHealthView,
+  'health.report': systemReportView,
 } satisfies { [C in InvokeChannel]: z.ZodType<InvokeResponses[C]> };
 
 const eventSchemaTable = {

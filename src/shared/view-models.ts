@@ -262,6 +262,41 @@ export interface ProfileView {
   templateName: string | null;
   userPoolId: string | null;
   dataEndpoint: string | null;
-  /** Where it came from: a file given at start, one the operator imported, or none yet. */
-  source: 'command-line' | 'imported' | 'none';
+  /**
+   * Where it came from: a file given at start, one the operator imported, the sandbox this station
+   * started itself (the embedded default), or none yet.
+   */
+  source: 'command-line' | 'imported' | 'embedded' | 'none';
+  /** Whether this station can run its embedded sandbox (then `profile.use({ kind: 'sandbox' })` works). */
+  sandboxAvailable: boolean;
+}
+
+// ---- bench health -------------------------------------------------------------------------------
+
+export type BenchCheckStatus = 'ok' | 'warning' | 'problem';
+
+/** One thing that can stop a bench working, as found just now, with its fix. */
+export interface BenchCheckView {
+  /** Stable id, e.g. serial-permission, port-held, aws-reachable, clock-skew. */
+  id: string;
+  /** Short name shown as the check's heading, e.g. "Serial port permission". */
+  title: string;
+  status: BenchCheckStatus;
+  /** What was found, in plain words. */
+  summary: string;
+  /** What the operator does about it; null when nothing needs doing. */
+  fix: string | null;
+  /** The exact command that fixes it, where there is one (shown with a copy button). */
+  command: string | null;
+}
+
+export interface BenchHealthView {
+  checkedAt: number;
+  checks: BenchCheckView[];
+}
+
+/** A plain-text report for support: versions, ports, permissions, profile summary, recent log lines, redacted. */
+export interface SystemReportView {
+  fileName: string;
+  content: string;
 }

@@ -76,7 +76,11 @@ export function profileSummary(profile: StationProfile | undefined): StationProf
   return profile ? { name: profile.name, kind: profile.kind, region: profile.region } : unconfiguredProfile;
 }
 
-export function profileView(profile: StationProfile | undefined, source: ProfileView['source']): ProfileView {
+export function profileView(
+  profile: StationProfile | undefined,
+  source: ProfileView['source'],
+  sandboxAvailable = false,
+): ProfileView {
   return {
     configured: profile !== undefined,
     name: profile?.name ?? unconfiguredProfile.name,
@@ -86,5 +90,6 @@ export function profileView(profile: StationProfile | undefined, source: Profile
     userPoolId: profile?.cognito.userPoolId ?? null,
     dataEndpoint: profile?.iot.dataEndpoint ?? null,
     source: profile ? source : 'none',
+    sandboxAvailable,
   };
 }

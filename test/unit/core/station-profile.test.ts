@@ -56,6 +56,11 @@ describe('station profiles', () => {
       userPoolId: 'eu-west-1_AbC123',
       dataEndpoint: 'a1b2c3-ats.iot.eu-west-1.amazonaws.com:8883',
       source: 'imported',
+      sandboxAvailable: false,
+    });
+    expect(profileView(profile, 'embedded', true)).toMatchObject({
+      source: 'embedded',
+      sandboxAvailable: true,
     });
   });
 

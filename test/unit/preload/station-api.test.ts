@@ -10,6 +10,7 @@ describe('createStationApi', () => {
       'batch',
       'bays',
       'devices',
+      'health',
       'history',
       'profile',
       'runs',

@@ -32,6 +32,9 @@ export function profileFromProfileSource(source: ProfileSource): StationProfile 
       if (!parsed.ok) throw new StationError(`amplify_outputs.json is not usable: ${parsed.problem}.`);
       return parsed.profile;
     }
+    case 'sandbox':
+      // The station core answers this one itself: only it knows whether it can start a sandbox.
+      throw new StationError('This station cannot start an embedded sandbox.');
     case 'fields': {
       const parsed = profileFromFields(source.fields);
       if (!parsed.ok) throw new StationError(`The profile is not usable: ${parsed.problem}.`);
