@@ -6,10 +6,12 @@ import type {
   AuditExportView,
   AuditRowView,
   BatchHistoryView,
+  BenchHealthView,
   EngineView,
   ProfileView,
   SerialDeviceView,
   SessionView,
+  SystemReportView,
   TemplateDetailView,
 } from '../../shared/view-models.js';
 import { auditToCsv, auditToJson } from './audit/audit-export.js';
@@ -17,24 +19,33 @@ import { toThingAttributeValue } from './aws/thing-attribute-value.js';
 import { operatorParameters, stationFilledParameters } from './batch/batch-parameters.js';
 import { createSystemPortLister, type SystemPortLister } from './devices/system-port-lister.js';
 import { SerialDiscovery } from './devices/serial-discovery.js';
+import type { EmbeddedSandbox, RunningEmbeddedSandbox } from './embedded-sandbox.js';
 import type { IpcMainTransport, IpcSender } from './ipc/ipc-transport.js';
 import { registerHandlers, type RegisteredIpc } from './ipc/register-handlers.js';
+import { runBenchHealth } from './health/bench-health.js';
+import { buildSystemReport } from './health/system-report.js';
 import { createRedactingLog } from './logging/redacting-log.js';
+import { RecentLogLines } from './logging/recent-log-lines.js';
 import { ProfileWorkspace } from './profile-workspace.js';
 import { profileFromProfileSource } from './profiles/profile-source.js';
 import type { SecretStorage } from './session/secret-storage.js';
 import { signedOutView } from './session/session-state.js';
 import { StationError } from './station-error.js';
 import { loadImportedProfile, profileSummary, profileView, saveImportedProfile } from './station-profile.js';
-import { StationSettingsStore } from './station-settings.js';
+import { StationSettingsStore, type ProfileChoice } from './station-settings.js';
 import type { Clock } from './time/clock.js';
 
 export interface StationCoreOptions {
   appName: string;
   appVersion: string;
   runtime: AppInfo['runtime'];
-  /** A profile given at start (command line / environment); otherwise the imported one, if any. */
+  /**
+   * A profile given at start (command line / environment). Otherwise the operator's remembered
+   * choice: the imported profile, or the embedded sandbox (also the default when none was imported).
+   */
   profile?: StationProfile;
+  /** A sandbox the station may start by itself; without it, `profile.use({ kind: 'sandbox' })` is refused. */
+  embeddedSandbox?: EmbeddedSandbox;
   /** Folder for the operator's settings, the journal and the saved session. */
   dataDirectory: string;
   /** Electron's safeStorage; null where encryption is unavailable (the harness): nothing is remembered. */
@@ -66,11 +77,24 @@ export class StationCore {
   private readonly stationId: string;
   private workspace: ProfileWorkspace | undefined;
   private profileSource: ProfileView['source'] = 'none';
+  /** The embedded sandbox, from the moment it is asked to start until it is stopped. */
+  private embedded: Promise<RunningEmbeddedSandbox> | undefined;
+  /** Profile switches run one at a time: each closes a workspace and may start or stop the sandbox. */
+  private profileSwitch: Promise<unknown> = Promise.resolve();
   private readonly detachWorkspace: (() => void)[] = [];
+  /** The last lines logged, already redacted, for the system report. */
+  private readonly recentLog = new RecentLogLines(500);
+  private healthRun: Promise<BenchHealthView> | undefined;
+  /** Each check's last status: a finding is logged when it changes, not on every check. */
+  private readonly healthStatus = new Map<string, string>();
 
   constructor(private readonly options: StationCoreOptions) {
-    // Every line the core writes goes through one redacting sink.
-    this.log = createRedactingLog(options.log ?? ((line) => console.warn(line)));
+    // Every line the core writes goes through one redacting sink, and is kept for the system report.
+    const sink = options.log ?? ((line: string) => console.warn(line));
+    this.log = createRedactingLog((line) => {
+      this.recentLog.add(line, this.now());
+      sink(line);
+    });
     this.stationId = options.stationId ?? stationIdFromHost(hostname());
     this.settings = new StationSettingsStore(options.dataDirectory, this.log);
     this.discovery = new SerialDiscovery({
@@ -84,11 +108,7 @@ export class StationCore {
 
   async start(): Promise<void> {
     const saved = await this.settings.load();
-    const profile = this.options.profile ?? (await loadImportedProfile(this.options.dataDirectory, this.log));
-    if (profile) {
-      this.profileSource = this.options.profile ? 'command-line' : 'imported';
-      await this.openWorkspace(profile);
-    }
+    await this.openStartupProfile(saved.profileChoice);
     this.discovery.on('changed', (change) => {
       this.workspace?.stack.engine.portsChanged(benchPorts(change.added), change.removed);
     });
@@ -106,10 +126,10 @@ export class StationCore {
         'app.info': () => this.appInfo(),
         'devices.list': () => this.discovery.snapshot(),
         'devices.configurePorts': async (patterns) => {
-          await this.settings.save({ version: 1, serialPortPatterns: patterns });
+          await this.settings.update({ serialPortPatterns: patterns });
           return this.discovery.setConfiguredPatterns(patterns);
         },
-        'profile.get': () => profileView(this.workspace?.profile, this.profileSource),
+        'profile.get': () => this.currentProfileView(),
         'profile.use': (source) => this.useProfile(source),
         'session.get': () => this.workspace?.session.view() ?? signedOut,
         'session.signIn': ({ username, password }) =>
@@ -132,6 +152,8 @@ export class StationCore {
         'history.batches': () => this.history(),
         'history.audit': (filter) => this.auditRows(filter),
         'history.export': (request) => this.exportAudit(request),
+        'health.check': () => this.benchHealth(),
+        'health.report': () => this.systemReport(),
       },
     });
     this.discovery.on('changed', (change) => ipc.emit('devices.changed', change));
@@ -144,24 +166,185 @@ export class StationCore {
     this.discovery.removeAllListeners();
     this.ipc?.dispose();
     await this.closeWorkspace();
+    await this.stopEmbedded({ forgetPorts: false });
+  }
+
+  // ---- bench health -------------------------------------------------------------------------------
+
+  /** One round of checks at a time: a second request while one runs shares its answer. */
+  private benchHealth(): Promise<BenchHealthView> {
+    this.healthRun ??= runBenchHealth({
+      platform: process.platform,
+      portPaths: benchPorts(this.discovery.snapshot().devices).map((port) => port.path),
+      profile: this.workspace?.profile,
+      secretStorage: this.options.secretStorage,
+      now: () => this.now(),
+    })
+      .then((view) => {
+        for (const check of view.checks) {
+          const before = this.healthStatus.get(check.id);
+          this.healthStatus.set(check.id, check.status);
+          if (check.status !== before && (check.status !== 'ok' || before !== undefined)) {
+            this.log(`health: ${check.id} ${check.status}: ${check.summary}`);
+          }
+        }
+        return view;
+      })
+      .finally(() => {
+        this.healthRun = undefined;
+      });
+    return this.healthRun;
+  }
+
+  private async systemReport(): Promise<SystemReportView> {
+    const health = await this.benchHealth();
+    const devices = this.discovery.snapshot();
+    return buildSystemReport({
+      appName: this.options.appName,
+      appVersion: this.options.appVersion,
+      runtime: this.options.runtime,
+      stationId: this.stationId,
+      generatedAt: this.now(),
+      dataDirectory: this.options.dataDirectory,
+      profile: this.workspace?.profile,
+      profileSource: this.workspace ? this.profileSource : 'none',
+      session: this.workspace?.session.view() ?? signedOut,
+      devices,
+      benchPortPaths: benchPorts(devices.devices).map((port) => port.path),
+      health,
+      engine: this.engineView(),
+      logLines: this.recentLog.recent(200),
+    });
+  }
+
+  private now(): number {
+    return this.options.clock?.now() ?? Date.now();
   }
 
   // ---- profile and session ------------------------------------------------------------------------
 
-  private async useProfile(source: InvokeArgs<'profile.use'>[0]): Promise<ProfileView> {
+  /**
+   * At start: the profile given on the command line; else the operator's remembered choice — the
+   * imported profile, or the embedded sandbox when that was chosen or nothing was imported. A
+   * sandbox that fails to start is logged and the station runs without a profile.
+   */
+  private async openStartupProfile(choice: ProfileChoice | undefined): Promise<void> {
+    if (this.options.profile) {
+      this.profileSource = 'command-line';
+      await this.openWorkspace(this.options.profile);
+      return;
+    }
+    const sandbox = this.options.embeddedSandbox;
+    const imported =
+      choice === 'sandbox' && sandbox
+        ? undefined
+        : await loadImportedProfile(this.options.dataDirectory, this.log);
+    if (imported) {
+      this.profileSource = 'imported';
+      await this.openWorkspace(imported);
+      return;
+    }
+    if (!sandbox) return;
+    try {
+      const running = await this.startEmbedded();
+      await this.discovery.setExtraFixedPatterns(running.portPatterns);
+      this.profileSource = 'embedded';
+      await this.openWorkspace(running.profile);
+      this.log(`profile: using the embedded sandbox "${running.profile.name}" (no AWS account)`);
+    } catch (error) {
+      this.log(`profile: ${(error as Error).message} The station starts without a profile.`);
+      await this.closeWorkspace();
+      await this.stopEmbedded({ forgetPorts: true });
+      this.profileSource = 'none';
+    }
+  }
+
+  private useProfile(source: InvokeArgs<'profile.use'>[0]): Promise<ProfileView> {
+    const next = this.profileSwitch.then(() =>
+      source.kind === 'sandbox' ? this.switchToSandbox() : this.switchToImported(source),
+    );
+    this.profileSwitch = next.catch(() => undefined);
+    return next;
+  }
+
+  private async switchToImported(source: InvokeArgs<'profile.use'>[0]): Promise<ProfileView> {
     const profile = profileFromProfileSource(source);
+    this.refuseWhileBatchOpen();
+    await saveImportedProfile(this.options.dataDirectory, profile);
+    await this.closeWorkspace();
+    await this.stopEmbedded({ forgetPorts: true });
+    this.profileSource = 'imported';
+    await this.openWorkspace(profile);
+    await this.settings.update({ profileChoice: 'imported' });
+    this.log(`profile: now using "${profile.name}" (${profile.kind}, ${profile.region})`);
+    return this.currentProfileView();
+  }
+
+  private async switchToSandbox(): Promise<ProfileView> {
+    if (!this.options.embeddedSandbox) {
+      throw new StationError(
+        'This station cannot start an embedded sandbox. Import amplify_outputs.json or a station profile instead.',
+      );
+    }
+    if (this.profileSource !== 'embedded' || !this.workspace) {
+      this.refuseWhileBatchOpen();
+      // Started before the current profile is closed: if it fails, the operator keeps what they had.
+      const running = await this.startEmbedded();
+      await this.closeWorkspace();
+      await this.discovery.setExtraFixedPatterns(running.portPatterns);
+      this.profileSource = 'embedded';
+      await this.openWorkspace(running.profile);
+      this.log(`profile: now using the embedded sandbox "${running.profile.name}" (no AWS account)`);
+    }
+    await this.settings.update({ profileChoice: 'sandbox' });
+    return this.currentProfileView();
+  }
+
+  private refuseWhileBatchOpen(): void {
     const engine = this.workspace?.stack.engine.view();
     if (engine?.batch && (engine.batch.status === 'running' || engine.batch.status === 'paused')) {
       throw new StationError(
         `Batch "${engine.batch.label}" is open; finish or cancel it before switching profiles.`,
       );
     }
-    await saveImportedProfile(this.options.dataDirectory, profile);
-    await this.closeWorkspace();
-    this.profileSource = 'imported';
-    await this.openWorkspace(profile);
-    this.log(`profile: now using "${profile.name}" (${profile.kind}, ${profile.region})`);
-    return profileView(profile, this.profileSource);
+  }
+
+  private currentProfileView(): ProfileView {
+    return profileView(
+      this.workspace?.profile,
+      this.profileSource,
+      this.options.embeddedSandbox !== undefined,
+    );
+  }
+
+  /** Starts the embedded sandbox once; a failed start is forgotten so the next request tries again. */
+  private startEmbedded(): Promise<RunningEmbeddedSandbox> {
+    const sandbox = this.options.embeddedSandbox;
+    if (!sandbox) return Promise.reject(new StationError('This station cannot start an embedded sandbox.'));
+    if (this.embedded) return this.embedded;
+    const starting = sandbox.start().catch((error: unknown) => {
+      if (this.embedded === starting) this.embedded = undefined;
+      const why = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+      throw new StationError(`The embedded sandbox could not start: ${why}.`);
+    });
+    this.embedded = starting;
+    return starting;
+  }
+
+  /** Stops the embedded sandbox if it runs; its device folder stops being watched first. */
+  private async stopEmbedded({ forgetPorts }: { forgetPorts: boolean }): Promise<void> {
+    const starting = this.embedded;
+    this.embedded = undefined;
+    if (!starting) return;
+    const running = await starting.catch(() => undefined);
+    if (!running) return;
+    if (forgetPorts) await this.discovery.setExtraFixedPatterns([]);
+    try {
+      await running.stop();
+      this.log('profile: the embedded sandbox stopped');
+    } catch (error) {
+      this.log(`profile: stopping the embedded sandbox failed: ${(error as Error).message}`);
+    }
   }
 
   private async openWorkspace(profile: StationProfile): Promise<void> {

@@ -32,6 +32,8 @@ export class SerialDiscovery extends EventEmitter<DiscoveryEvents> {
   private devices = new Map<string, SerialDeviceView>();
   private patterns: string[];
   private readonly fixedPatterns: string[];
+  /** Fixed patterns that come and go while running (the embedded sandbox's device folder). */
+  private extraFixedPatterns: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private hotplug: UsbHotplug | undefined;
   private scanning: Promise<void> | undefined;
@@ -70,7 +72,7 @@ export class SerialDiscovery extends EventEmitter<DiscoveryEvents> {
     return {
       devices: [...this.devices.values()].sort((a, b) => a.path.localeCompare(b.path)),
       configuredPatterns: [...this.patterns],
-      fixedPatterns: [...this.fixedPatterns],
+      fixedPatterns: this.allFixedPatterns(),
       watchMode: this.hotplug?.mode ?? 'polling',
     };
   }
@@ -80,6 +82,21 @@ export class SerialDiscovery extends EventEmitter<DiscoveryEvents> {
     this.reported.clear();
     await this.rescan();
     return this.snapshot();
+  }
+
+  /**
+   * Replaces the fixed patterns added at run time (those given at construction stay): watched like
+   * them and never saved. Rescans at once, so ports under a removed pattern are reported gone.
+   */
+  async setExtraFixedPatterns(patterns: readonly string[]): Promise<SerialDeviceList> {
+    this.extraFixedPatterns = [...new Set(patterns)];
+    this.reported.clear();
+    await this.rescan();
+    return this.snapshot();
+  }
+
+  private allFixedPatterns(): string[] {
+    return [...new Set([...this.fixedPatterns, ...this.extraFixedPatterns])];
   }
 
   /** Scan now; concurrent requests coalesce into one follow-up scan. */
@@ -106,7 +123,7 @@ export class SerialDiscovery extends EventEmitter<DiscoveryEvents> {
       this.log(`devices: listing serial ports failed (${(error as Error).message}); keeping the last list.`);
       system = [...this.devices.values()].filter((device) => device.source === 'system');
     }
-    const scan = await scanConfiguredPorts([...this.fixedPatterns, ...this.patterns], {
+    const scan = await scanConfiguredPorts([...this.allFixedPatterns(), ...this.patterns], {
       limits: this.options.scanLimits,
     });
     for (const warning of scan.warnings) {
