@@ -22,6 +22,8 @@ export interface DeviceFleetOptions {
   faults?: FaultSpec[];
   /** 'mqtt' (default) runs Fleet Provisioning against the endpoint in the claim; 'offline' needs no cloud. */
   cloud?: 'mqtt' | 'offline';
+  /** How long the cable stays out for unplug-mid-transfer (the device's default when absent). */
+  unplugMs?: number;
 }
 
 export interface DeviceManifest {
@@ -64,6 +66,7 @@ export class DeviceFleet {
           baudRate: options.baudRate,
           ...(options.rxBuffer ? { rxBuffer: options.rxBuffer } : {}),
           ...(options.modes ? { modes: options.modes } : {}),
+          ...(options.unplugMs !== undefined ? { unplugMs: options.unplugMs } : {}),
           faults: faultsFor(options.faults ?? [], index, serialNumber),
           seed: (options.seed * 1000 + index) >>> 0,
           provisioner: makeProvisioner,

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { app, BrowserWindow, protocol, session } from 'electron';
+import { startEmbeddedBench, type EmbeddedBench } from '../../../sandbox/orchestrator/embedded-bench.js';
 import { appOrigin, isAppUrl } from '../core/app-protocol-path.js';
+import type { EmbeddedSandbox } from '../core/embedded-sandbox.js';
 import { StationCore } from '../core/station-core.js';
 import { loadProfileFile } from '../core/station-profile.js';
 import { appSchemePrivileges, handleAppProtocol } from './app-protocol.js';
@@ -14,6 +17,42 @@ import { mainWindowOptions } from './window-options.js';
  * station logic lives in the core (src/main/core), which has no Electron import.
  */
 const log = (line: string) => console.warn(line);
+
+/** `npm start -- --profile FILE` or STATION_PROFILE=FILE: a real account, or a sandbox started apart, for this run. */
+function profilePathFromStart(): string | undefined {
+  // Chromium and Electron add switches of their own: unknown ones are not ours to refuse.
+  const { values } = parseArgs({
+    args: process.argv.slice(1),
+    options: { profile: { type: 'string' } },
+    strict: false,
+    allowPositionals: true,
+  });
+  const fromArgs = typeof values.profile === 'string' ? values.profile : undefined;
+  return fromArgs ?? (process.env.STATION_PROFILE || undefined);
+}
+
+/**
+ * Without a profile the station runs on the embedded sandbox and three simulated devices, kept in
+ * the app's data folder so users, the registry and the devices' flash survive a restart. Simulated
+ * devices need socat and pseudo-terminals; where those are missing (Windows) the sandbox runs
+ * without them, for real devices.
+ */
+function embeddedSandbox(dataDirectory: string): EmbeddedSandbox {
+  const dataDir = join(dataDirectory, 'embedded');
+  return {
+    async start() {
+      let bench: EmbeddedBench;
+      try {
+        bench = await startEmbeddedBench({ dataDir, deviceCount: 3 });
+      } catch (error) {
+        log(`sandbox: simulated devices could not start (${(error as Error).message}); trying without them`);
+        bench = await startEmbeddedBench({ dataDir, deviceCount: 0 });
+      }
+      log(`sandbox: sign in as ${bench.users.installer.username}; simulated devices in ${bench.devicesDir}`);
+      return { profile: bench.profile, portPatterns: bench.portPatterns, stop: () => bench.stop() };
+    },
+  };
+}
 
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
@@ -37,6 +76,8 @@ if (!app.requestSingleInstanceLock()) {
     guardSession(session.defaultSession);
     handleAppProtocol(session.defaultSession.protocol, join(import.meta.dirname, '../renderer'));
 
+    const profilePath = profilePathFromStart();
+    const dataDirectory = app.getPath('userData');
     const core = new StationCore({
       appName: app.getName(),
       appVersion: app.getVersion(),
@@ -45,8 +86,10 @@ if (!app.requestSingleInstanceLock()) {
         chrome: process.versions.chrome ?? null,
         node: process.versions.node,
       },
-      ...(process.env.STATION_PROFILE ? { profile: await loadProfileFile(process.env.STATION_PROFILE) } : {}),
-      dataDirectory: app.getPath('userData'),
+      ...(profilePath
+        ? { profile: await loadProfileFile(profilePath) }
+        : { embeddedSandbox: embeddedSandbox(dataDirectory) }),
+      dataDirectory,
       secretStorage: electronSecretStorage(),
       fixedPortPatterns: (process.env.STATION_SERIAL_PORTS ?? '').split(',').filter(Boolean),
       log,
@@ -63,7 +106,14 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.on('closed', () => {
       mainWindow = undefined;
     });
-    app.on('before-quit', () => void core.stop());
+    // The core stops the embedded sandbox and its device processes: let it finish before quitting.
+    let stopped = false;
+    app.on('before-quit', (event) => {
+      if (stopped) return;
+      event.preventDefault();
+      stopped = true;
+      void core.stop().finally(() => app.quit());
+    });
     await mainWindow.loadURL(`${appOrigin}/index.html`);
   });
 }

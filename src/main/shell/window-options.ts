@@ -25,6 +25,8 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      // The queue's success and failure tones play when a device finishes, not after a click.
+      autoplayPolicy: 'no-user-gesture-required',
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -95,12 +95,17 @@ vi.mock('electron', async () => {
 import { invokeChannelNames } from '../../../src/shared/ipc-channels.js';
 
 describe('Electron shell (against a stand-in of the Electron API)', () => {
-  afterAll(() => {
-    for (const listener of recorded.appListeners.get('before-quit') ?? []) listener();
+  afterAll(async () => {
+    const event = { preventDefault: () => recorded.calls.push('quit-deferred') };
+    for (const listener of recorded.appListeners.get('before-quit') ?? []) listener(event);
+    // The shell quits only once the core, and the embedded sandbox with its device processes, stopped.
+    await vi.waitFor(() => expect(recorded.calls).toContain('quit'), { timeout: 10_000 });
+    expect(recorded.calls).toContain('quit-deferred');
   });
 
   it('applies the security baseline and opens one window at app://station', async () => {
     recorded.dataDirectory = mkdtempSync(join(tmpdir(), 'station-shell-'));
+    delete process.env.STATION_PROFILE;
     await import('../../../src/main/shell/main.js');
     await recorded.ready;
     await vi.waitFor(() => expect(recorded.loadedUrls).toHaveLength(1), { timeout: 10_000 });
@@ -125,6 +130,12 @@ describe('Electron shell (against a stand-in of the Electron API)', () => {
       webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true },
     });
     expect(recorded.loadedUrls).toEqual(['app://station/index.html']);
+    // No STATION_PROFILE: the embedded sandbox runs, its simulated devices in the app's data folder.
+    expect(
+      readdirSync(join(recorded.dataDirectory, 'embedded', 'devices')).filter((name) =>
+        name.startsWith('tty-'),
+      ),
+    ).toHaveLength(3);
     expect(recorded.ipcChannels.sort()).toEqual([...invokeChannelNames].sort());
     expect([...recorded.appListeners.keys()]).toEqual(
       expect.arrayContaining(['second-instance', 'web-contents-created', 'window-all-closed']),
