@@ -73,7 +73,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => app.quit());
 
   void app.whenReady().then(async () => {
-    guardSession(session.defaultSession);
+    guardSession(session.defaultSession, log);
     handleAppProtocol(session.defaultSession.protocol, join(import.meta.dirname, '../renderer'));
 
     const profilePath = profilePathFromStart();

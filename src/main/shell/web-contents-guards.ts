@@ -1,8 +1,10 @@
 import type { Session, WebContents } from 'electron';
+import { appOrigin } from '../core/app-protocol-path.js';
 
 /**
  * The renderer may not leave our origin: no navigation, no new windows, no webviews, and no
- * permission (camera, notifications, serial, USB, ...) is ever granted to web content.
+ * permission (camera, notifications, serial, USB, ...) is granted to web content — except writing
+ * text to the clipboard from our own page (the Copy buttons of the system report and fixes).
  */
 export function guardWebContents(contents: WebContents, log: (line: string) => void): void {
   contents.setWindowOpenHandler(({ url }) => {
@@ -17,8 +19,24 @@ export function guardWebContents(contents: WebContents, log: (line: string) => v
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-export function guardSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+const clipboardWrite = 'clipboard-sanitized-write';
+
+function isOurs(url: string | undefined): boolean {
+  return url !== undefined && (url === appOrigin || url.startsWith(`${appOrigin}/`));
+}
+
+export function guardSession(session: Session, log: (line: string) => void = () => undefined): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(permission === clipboardWrite && isOurs(details.requestingUrl)),
+  );
+  session.setPermissionCheckHandler(
+    (_contents, permission, requestingOrigin) => permission === clipboardWrite && isOurs(requestingOrigin),
+  );
   session.setDevicePermissionHandler(() => false);
+  // Exports and reports are saved from blob: URLs our page made; Electron asks where to save them.
+  session.on('will-download', (event, item) => {
+    if (item.getURL().startsWith(`blob:${appOrigin}/`)) return;
+    event.preventDefault();
+    log(`security: refused a download from ${item.getURL().slice(0, 200)}`);
+  });
 }

@@ -18,9 +18,15 @@ export class WebContentsStandIn extends EventEmitter {
   }
 }
 
-export class SessionStandIn {
+export class SessionStandIn extends WebContentsStandIn {
   permissionRequest:
-    ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
+    | ((
+        wc: unknown,
+        permission: string,
+        callback: (granted: boolean) => void,
+        details: { requestingUrl?: string },
+      ) => void)
+    | undefined;
   permissionCheck: ((...args: unknown[]) => boolean) | undefined;
   devicePermission: ((...args: unknown[]) => boolean) | undefined;
   setPermissionRequestHandler(handler: SessionStandIn['permissionRequest']) {

@@ -67,6 +67,7 @@ vi.mock('electron', async () => {
       setPermissionRequestHandler: () => recorded.calls.push('setPermissionRequestHandler'),
       setPermissionCheckHandler: () => recorded.calls.push('setPermissionCheckHandler'),
       setDevicePermissionHandler: () => recorded.calls.push('setDevicePermissionHandler'),
+      on: (event: string) => recorded.calls.push(`session.on:${event}`),
     },
   };
   return {
@@ -116,6 +117,7 @@ describe('Electron shell (against a stand-in of the Electron API)', () => {
         'setPermissionRequestHandler',
         'setPermissionCheckHandler',
         'setDevicePermissionHandler',
+        'session.on:will-download',
       ]),
     );
     expect(recorded.privilegedSchemes).toEqual([

@@ -16,15 +16,34 @@ describe('web contents guards', () => {
     expect(log.join('\n')).toContain('refused navigation');
   });
 
-  it('grants no permission to web content', () => {
+  it('grants no permission to web content but clipboard writing from our own page', () => {
     const session = new SessionStandIn();
     guardSession(session as unknown as Session);
     const answers: boolean[] = [];
-    for (const permission of ['media', 'notifications', 'serial', 'usb', 'geolocation']) {
-      session.permissionRequest?.({}, permission, (granted) => answers.push(granted));
+    const ours = { requestingUrl: 'app://station/index.html' };
+    for (const permission of ['media', 'notifications', 'serial', 'usb', 'geolocation', 'clipboard-read']) {
+      session.permissionRequest?.({}, permission, (granted) => answers.push(granted), ours);
     }
-    expect(answers).toEqual([false, false, false, false, false]);
-    expect(session.permissionCheck?.()).toBe(false);
+    expect(answers).toEqual([false, false, false, false, false, false]);
+    session.permissionRequest?.({}, 'clipboard-sanitized-write', (granted) => answers.push(granted), ours);
+    session.permissionRequest?.({}, 'clipboard-sanitized-write', (granted) => answers.push(granted), {
+      requestingUrl: 'https://example.com/',
+    });
+    expect(answers.slice(-2)).toEqual([true, false]);
+    expect(session.permissionCheck?.({}, 'clipboard-sanitized-write', 'app://station')).toBe(true);
+    expect(session.permissionCheck?.({}, 'clipboard-sanitized-write', 'app://stationx')).toBe(false);
+    expect(session.permissionCheck?.({}, 'media', 'app://station')).toBe(false);
     expect(session.devicePermission?.()).toBe(false);
+  });
+
+  it('saves downloads only from blob: URLs of our own page', () => {
+    const session = new SessionStandIn();
+    const log: string[] = [];
+    guardSession(session as unknown as Session, (line) => log.push(line));
+    const item = (url: string) => ({ getURL: () => url });
+    expect(session.fire('will-download', item('blob:app://station/2f1c'))).toBe(false);
+    expect(session.fire('will-download', item('https://example.com/payload.exe'))).toBe(true);
+    expect(session.fire('will-download', item('blob:https://example.com/2f1c'))).toBe(true);
+    expect(log.join('\n')).toContain('refused a download');
   });
 });
