@@ -1,53 +1,101 @@
-import { useState } from 'react';
-import { BatchQueueScreen } from './screens/BatchQueueScreen.js';
+import { useCallback, useState } from 'react';
+import { ProfileBadge } from './components/ProfileBadge.js';
+import { SessionMenu } from './components/SessionMenu.js';
+import { BenchHealthBanner } from './screens/health/BenchHealthBanner.js';
+import { NavigateContext, type Route } from './navigation/route.js';
+import { BatchScreen } from './screens/BatchScreen.js';
+import { BenchHealthScreen } from './screens/BenchHealthScreen.js';
+import { DeviceDetailScreen } from './screens/DeviceDetailScreen.js';
+import { HistoryScreen } from './screens/HistoryScreen.js';
+import { ProfileScreen } from './screens/ProfileScreen.js';
 import { SignInScreen } from './screens/SignInScreen.js';
 import { useStationState, useStationStore } from './store/use-station-state.js';
 
-type Screen = 'sign-in' | 'queue';
+const tabs: { route: Route['name']; label: string }[] = [
+  { route: 'batch', label: 'Batch' },
+  { route: 'history', label: 'History' },
+  { route: 'health', label: 'Bench health' },
+  { route: 'profile', label: 'AWS profile' },
+];
+
+/** Screens that need a signed-in operator; health, profile and sign-in itself never do. */
+const needsSignIn: readonly Route['name'][] = ['batch', 'device', 'history'];
 
 export function App() {
   const state = useStationState();
   const store = useStationStore();
-  const [screen, setScreen] = useState<Screen>('sign-in');
-  const info = state.appInfo;
+  const [route, setRoute] = useState<Route>({ name: 'batch' });
+  const navigate = useCallback((next: Route) => setRoute(next), []);
+
+  if (state.connection !== 'ready') {
+    return (
+      <main className="screen centered" aria-labelledby="connecting-heading">
+        <h1 id="connecting-heading">Provisioning Station</h1>
+        <p role="status">
+          {state.connection === 'no-bridge'
+            ? 'This page is not connected to the station. Open it from the station app or the harness URL.'
+            : 'Connecting to the station…'}
+        </p>
+      </main>
+    );
+  }
+
+  const profileMissing = !state.profile?.configured;
+  const signedIn = state.session?.status === 'signed-in';
+  // Without a profile there is nothing to sign in to; without a session the sign-in screen stands
+  // in for the screens that need one, and the route is kept for after sign-in.
+  const shown: Route = profileMissing && route.name !== 'health' ? { name: 'profile' } : route;
+  const current = shown.name === 'device' ? shown.from : shown.name;
 
   return (
-    <div className="app-frame">
-      <header className="top-bar">
-        <span className="product">Provisioning Station</span>
-        <nav aria-label="Screens">
-          <button type="button" aria-current={screen === 'sign-in'} onClick={() => setScreen('sign-in')}>
-            Sign in
-          </button>
-          <button type="button" aria-current={screen === 'queue'} onClick={() => setScreen('queue')}>
-            Batch queue
-          </button>
-        </nav>
-        <span className="status" data-testid="app-status">
-          {info ? (
-            <>
-              <span data-testid="app-version">v{info.version}</span> · {info.profile.name} · {info.platform}
-            </>
-          ) : state.connection === 'no-bridge' ? (
-            'Not connected to the station'
-          ) : (
-            'Connecting…'
-          )}
-        </span>
-      </header>
-      {state.notice && (
-        <div className="notice" role="alert">
-          <span>{state.notice}</span>
-          <button type="button" className="link-button" onClick={() => store.dismissNotice()}>
-            Dismiss
-          </button>
-        </div>
-      )}
-      {screen === 'sign-in' ? (
-        <SignInScreen onContinue={() => setScreen('queue')} />
-      ) : (
-        <BatchQueueScreen state={state} />
-      )}
-    </div>
+    <NavigateContext.Provider value={navigate}>
+      <div className="app-frame">
+        <header className="top-bar">
+          <span className="product">Provisioning Station</span>
+          <ProfileBadge profile={state.profile} />
+          <nav aria-label="Screens">
+            {tabs.map((tab) => (
+              <button
+                key={tab.route}
+                type="button"
+                aria-current={current === tab.route ? 'page' : undefined}
+                onClick={() => navigate({ name: tab.route } as Route)}
+              >
+                {tab.label}
+              </button>
+            ))}
+          </nav>
+          <SessionMenu session={state.session} />
+        </header>
+        {/* Always mounted (hidden on the health screen): it checks the bench once, at start. */}
+        <BenchHealthBanner hidden={shown.name === 'health'} />
+        {state.notice && (
+          <div className="notice" role="alert">
+            <span>{state.notice}</span>
+            <button type="button" className="link-button" onClick={() => store.dismissNotice()}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        {shown.name === 'profile' ? (
+          <ProfileScreen />
+        ) : shown.name === 'health' ? (
+          <BenchHealthScreen />
+        ) : !signedIn && needsSignIn.includes(shown.name) ? (
+          <SignInScreen />
+        ) : shown.name === 'history' ? (
+          <HistoryScreen />
+        ) : shown.name === 'device' ? (
+          <DeviceDetailScreen runId={shown.runId} from={shown.from} />
+        ) : (
+          <BatchScreen />
+        )}
+        <footer className="status-bar" data-testid="app-status">
+          <span data-testid="app-version">v{state.appInfo?.version ?? '?'}</span>
+          <span>{state.appInfo?.profile.name ?? 'No AWS profile'}</span>
+          <span>{state.appInfo?.platform}</span>
+        </footer>
+      </div>
+    </NavigateContext.Provider>
   );
 }

@@ -1,5 +1,4 @@
 import { useState, type FormEvent } from 'react';
-import { stationBridge } from '../station-bridge.js';
 import { useStationStore } from '../store/use-station-state.js';
 
 /**
@@ -11,8 +10,7 @@ export function PortSettings({ patterns, fixedPatterns }: { patterns: string[]; 
   const [draft, setDraft] = useState('');
 
   const save = async (next: string[]) => {
-    const api = stationBridge();
-    if (api && (await store.configurePorts(api, next))) setDraft('');
+    if (await store.configurePorts(next)) setDraft('');
   };
 
   const onSubmit = (event: FormEvent) => {

@@ -1,11 +1,23 @@
 import type { StationApi } from '../../../preload/station-api.js';
 import type { IpcResult } from '../../../shared/ipc-result.js';
-import type { AppInfo, SerialDeviceList } from '../../../shared/view-models.js';
+import type {
+  AppInfo,
+  EngineChange,
+  EngineView,
+  ProfileView,
+  SerialDeviceList,
+  SessionView,
+} from '../../../shared/view-models.js';
+import { mergeEngineChange, type QueueState, emptyQueue, queueFromView } from './queue-state.js';
 
 export interface StationState {
   connection: 'connecting' | 'ready' | 'no-bridge';
   appInfo: AppInfo | null;
+  profile: ProfileView | null;
+  session: SessionView | null;
   devices: SerialDeviceList;
+  /** The open batch, its device runs (newest first) and the bays. */
+  queue: QueueState;
   /** The last failure an action reported, as the station worded it. */
   notice: string | null;
 }
@@ -13,17 +25,22 @@ export interface StationState {
 const initialState: StationState = {
   connection: 'connecting',
   appInfo: null,
+  profile: null,
+  session: null,
   devices: { devices: [], configuredPatterns: [], fixedPatterns: [], watchMode: 'polling' },
+  queue: emptyQueue,
   notice: null,
 };
 
 /**
- * The renderer's only source of truth. It changes only from what the bridge answers or emits, so
- * the screen always shows what main knows — never an optimistic guess.
+ * The renderer's only source of truth for what main knows: it changes only from what the bridge
+ * answers or emits, so the screen never shows an optimistic guess. Screens call `api` directly for
+ * one-off reads (template details, a run's detail, history) and keep those in their own state.
  */
 export class StationStore {
   private state: StationState = initialState;
   private readonly listeners = new Set<() => void>();
+  private bridge: StationApi | undefined;
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -32,32 +49,90 @@ export class StationStore {
 
   readonly getSnapshot = (): StationState => this.state;
 
+  /** The bridge; screens only reach it once connected (the App shows nothing else before). */
+  get api(): StationApi {
+    if (!this.bridge) throw new Error('The station bridge is not connected.');
+    return this.bridge;
+  }
+
   /** Load the first state and follow events; returns the function that stops following. */
   connect(api: StationApi | undefined): () => void {
     if (!api) {
       this.update({ connection: 'no-bridge' });
       return () => undefined;
     }
-    const unsubscribe = api.devices.onChanged((change) => this.update({ devices: change.list }));
-    void Promise.all([api.app.info(), api.devices.list()]).then(([info, devices]) => {
-      this.update({
-        connection: 'ready',
-        appInfo: this.valueOr(info, null),
-        devices: this.valueOr(devices, this.state.devices),
-      });
-    });
-    return unsubscribe;
+    this.bridge = api;
+    const unsubscribers = [
+      api.devices.onChanged((change) => this.update({ devices: change.list })),
+      api.session.onChanged((session) => this.update({ session })),
+      api.batch.onChanged((change) => this.applyEngineChange(change)),
+    ];
+    void this.reload().then(() => this.update({ connection: 'ready' }));
+    return () => {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+    };
   }
 
-  async configurePorts(api: StationApi, patterns: string[]): Promise<boolean> {
-    const result = await api.devices.configurePorts(patterns);
-    if (result.ok) this.update({ devices: result.value, notice: null });
+  /** Everything main knows, read again (at start and after the profile changed). */
+  async reload(): Promise<void> {
+    const api = this.api;
+    const [info, profile, session, devices, engine] = await Promise.all([
+      api.app.info(),
+      api.profile.get(),
+      api.session.get(),
+      api.devices.list(),
+      api.batch.get(),
+    ]);
+    this.update({
+      appInfo: this.valueOr(info, this.state.appInfo),
+      profile: this.valueOr(profile, this.state.profile),
+      session: this.valueOr(session, this.state.session),
+      devices: this.valueOr(devices, this.state.devices),
+      queue: engine.ok ? queueFromView(engine.value) : this.state.queue,
+    });
+    if (!engine.ok) this.update({ notice: engine.error.message });
+  }
+
+  /**
+   * Runs an action and applies what it answers: a session, a profile or an engine view goes into
+   * the state; a failure becomes the notice. Returns the result for the screen's own use.
+   */
+  async act<T>(
+    call: Promise<IpcResult<T>>,
+    apply?: (value: T) => Partial<StationState>,
+  ): Promise<IpcResult<T>> {
+    const result = await call;
+    if (result.ok) this.update({ notice: null, ...(apply ? apply(result.value) : {}) });
     else this.update({ notice: result.error.message });
+    return result;
+  }
+
+  /** For actions that answer with the whole engine view (batch.*, bays.probe). */
+  readonly engineApplied = (view: EngineView): Partial<StationState> => ({ queue: queueFromView(view) });
+
+  async configurePorts(patterns: string[]): Promise<boolean> {
+    const result = await this.act(this.api.devices.configurePorts(patterns), (devices) => ({ devices }));
     return result.ok;
+  }
+
+  setNotice(notice: string | null): void {
+    this.update({ notice });
   }
 
   dismissNotice(): void {
     this.update({ notice: null });
+  }
+
+  private applyEngineChange(change: EngineChange): void {
+    const merged = mergeEngineChange(this.state.queue, change);
+    if (merged) {
+      this.update({ queue: merged });
+      return;
+    }
+    // A different batch than the one shown: the change holds only its changed runs, so read it whole.
+    void this.api.batch.get().then((view) => {
+      if (view.ok) this.update({ queue: queueFromView(view.value) });
+    });
   }
 
   private valueOr<T>(result: IpcResult<T>, fallback: T): T {

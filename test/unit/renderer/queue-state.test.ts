@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { emptyQueue, mergeEngineChange, queueFromView } from '../../../src/renderer/src/store/queue-state.js';
+import type { BatchView, RunView } from '../../../src/shared/view-models.js';
+
+const batch: BatchView = {
+  id: 'batch-1',
+  label: 'Line 3',
+  templateName: 'Template',
+  parameters: {},
+  targetCount: null,
+  bays: 1,
+  status: 'running',
+  operatorUsername: 'installer',
+  createdAt: 1,
+  finishedAt: null,
+  counts: { done: 0, failed: 0, waiting: 0, active: 0, cancelled: 0 },
+  devicesPerHour: null,
+};
+
+function run(runId: string, startedAt: number, phase: RunView['phase'] = 'queued'): RunView {
+  return {
+    runId,
+    batchId: batch.id,
+    bayId: 'bay-1',
+    portPath: `/dev/tty-${runId}`,
+    attempt: 1,
+    phase,
+    phaseStartedAt: startedAt,
+    startedAt,
+    finishedAt: null,
+    serialNumber: `SN-${runId}`,
+    model: null,
+    hardwareRevision: null,
+    firmwareVersion: null,
+    mode: null,
+    progress: null,
+    transfer: null,
+    claimExpiresAt: null,
+    heldIdentity: null,
+    thingName: null,
+    certificateId: null,
+    fingerprint: null,
+    otherCertificateIds: [],
+    replaced: null,
+    failure: null,
+    recovered: false,
+  };
+}
+
+describe('queue state', () => {
+  it('orders a loaded view newest first and indexes it by run id', () => {
+    const queue = queueFromView({ batch, runs: [run('a', 1), run('c', 3), run('b', 2)], bays: [] });
+    expect(queue.runs.map((r) => r.runId)).toEqual(['c', 'b', 'a']);
+    expect(queue.byId.get('b')?.startedAt).toBe(2);
+  });
+
+  it('merges a change in place, prepends new runs and keeps unchanged objects', () => {
+    const queue = queueFromView({ batch, runs: [run('a', 1), run('b', 2)], bays: [] });
+    const untouched = queue.byId.get('a');
+    const merged = mergeEngineChange(queue, {
+      batch,
+      runs: [run('b', 2, 'done'), run('c', 5), run('d', 4)],
+      bays: [],
+    });
+    expect(merged?.runs.map((r) => `${r.runId}:${r.phase}`)).toEqual([
+      'c:queued',
+      'd:queued',
+      'b:done',
+      'a:queued',
+    ]);
+    expect(merged?.byId.get('a')).toBe(untouched);
+    expect(queue.byId.get('b')?.phase).toBe('queued');
+  });
+
+  it('refuses a change about another batch so the caller reads it whole', () => {
+    const queue = queueFromView({ batch, runs: [run('a', 1)], bays: [] });
+    expect(mergeEngineChange(queue, { batch: { ...batch, id: 'batch-2' }, runs: [], bays: [] })).toBeNull();
+    expect(mergeEngineChange(emptyQueue, { batch, runs: [], bays: [] })).toBeNull();
+    expect(mergeEngineChange(queue, { batch: null, runs: [], bays: [] })).toBeNull();
+  });
+
+  it('takes the batch and bays of a change that carries no runs', () => {
+    const queue = queueFromView({ batch, runs: [run('a', 1)], bays: [] });
+    const paused = mergeEngineChange(queue, { batch: { ...batch, status: 'paused' }, runs: [], bays: [] });
+    expect(paused?.batch?.status).toBe('paused');
+    expect(paused?.runs).toBe(queue.runs);
+  });
+});
