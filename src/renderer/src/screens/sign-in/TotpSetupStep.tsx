@@ -1,0 +1,130 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { QrCode } from '../../components/QrCode.js';
+import { useStationStore } from '../../store/use-station-state.js';
+import { OneTimeCodeField } from './OneTimeCodeField.js';
+import { SignInError } from './SignInError.js';
+import { oneTimeCodeProblem } from './one-time-code.js';
+import { totpSecretGroups } from './totp-secret-groups.js';
+import type { SignInCall } from './use-sign-in-call.js';
+
+type CopyState = 'idle' | 'copied' | 'failed';
+
+/**
+ * The pool requires an authenticator app and this account has none yet: the app is set up from
+ * the QR code (or the key typed in), and its first code proves it. The secret is shown on this
+ * step only and kept in its React state only — never stored, never logged.
+ */
+export function TotpSetupStep({
+  username,
+  setup: offered,
+  call,
+  onStartAgain,
+}: {
+  username: string | null;
+  setup: { secret: string; otpauthUri: string } | undefined;
+  call: SignInCall;
+  onStartAgain: () => void;
+}) {
+  const store = useStationStore();
+  const [setup] = useState(offered);
+  const [code, setCode] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [copy, setCopy] = useState<CopyState>('idle');
+  const codeRef = useRef<HTMLInputElement>(null);
+  const canCopy = typeof navigator.clipboard?.writeText === 'function';
+
+  useEffect(() => codeRef.current?.focus(), []);
+
+  const copySecret = async () => {
+    if (!setup) return;
+    try {
+      await navigator.clipboard.writeText(setup.secret);
+      setCopy('copied');
+    } catch {
+      setCopy('failed');
+    }
+  };
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found = oneTimeCodeProblem(code);
+    setProblem(found);
+    if (found) {
+      codeRef.current?.focus();
+      return;
+    }
+    const result = await call.run(() => store.api.session.answer({ step: 'totp-setup', code }));
+    if (result && !result.ok) {
+      setCode('');
+      codeRef.current?.focus();
+    }
+  };
+
+  const message = problem ?? call.error;
+  return (
+    <form className="stack sign-in-form" onSubmit={(event) => void onSubmit(event)} noValidate>
+      <h2>Set up your authenticator app</h2>
+      <p>
+        {username ? <strong>{username}</strong> : 'This account'} must sign in with a code from an
+        authenticator app (for example Google Authenticator, Microsoft Authenticator or 1Password).
+      </p>
+      {setup ? (
+        <div className="totp-setup" data-testid="totp-setup">
+          <ol className="totp-steps">
+            <li>In the authenticator app, add an account.</li>
+            <li>Scan this QR code with it — or type the key below.</li>
+            <li>Type the 6-digit code the app then shows, and press Confirm.</li>
+          </ol>
+          <div className="totp-qr">
+            <QrCode value={setup.otpauthUri} label="QR code to scan with your authenticator app" size={208} />
+          </div>
+          <p className="totp-key-line">
+            <span id="totp-key-label">Key to type in instead:</span>{' '}
+            <code className="totp-key" data-testid="totp-secret">
+              {totpSecretGroups(setup.secret).join(' ')}
+            </code>
+          </p>
+          {canCopy && (
+            <div className="button-row">
+              <button type="button" className="secondary" onClick={() => void copySecret()}>
+                Copy key
+              </button>
+              <span role="status" className="muted">
+                {copy === 'copied'
+                  ? 'Copied. Paste it into the authenticator app.'
+                  : copy === 'failed'
+                    ? 'Could not copy here; type the key instead.'
+                    : ''}
+              </span>
+            </div>
+          )}
+          <p className="field-hint">
+            This key is shown only now. Keep it nowhere else: the authenticator app is where it belongs.
+          </p>
+        </div>
+      ) : (
+        <p className="sign-in-error" data-testid="totp-setup-missing">
+          <span aria-hidden="true">✖</span> The set-up key is no longer available on this screen. Press “Start
+          again” and sign in with your password to get a new one.
+        </p>
+      )}
+      <OneTimeCodeField
+        id="totp-setup-code"
+        value={code}
+        onChange={setCode}
+        inputRef={codeRef}
+        invalid={message !== null}
+        describedBy={message !== null ? 'sign-in-error' : undefined}
+      />
+      <SignInError id="sign-in-error" message={message} />
+      <div className="button-row">
+        <button type="submit" disabled={call.busy} data-testid="totp-setup-submit">
+          {call.busy ? 'Checking…' : 'Confirm'}
+        </button>
+        <button type="button" className="secondary" disabled={call.busy} onClick={onStartAgain}>
+          Start again
+        </button>
+      </div>
+    </form>
+  );
+}
