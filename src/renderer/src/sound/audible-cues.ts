@@ -1,0 +1,78 @@
+import { useEffect, useSyncExternalStore } from 'react';
+import type { StationStore } from '../store/station-store.js';
+import { useStationStore } from '../store/use-station-state.js';
+import { type CueBaseline, type CueName, decideCue } from './cue-transitions.js';
+import { playCue, primeAudio } from './tone-player.js';
+
+/** A UI preference, not a secret: whether the station beeps. On unless the operator turned it off. */
+const soundKey = 'station.sound';
+
+export interface CueState {
+  soundOn: boolean;
+  /** Cues decided so far (played, or silent because sound is off): lets a test see one happen. */
+  count: number;
+  last: CueName | null;
+}
+
+function readSoundOn(): boolean {
+  try {
+    return localStorage.getItem(soundKey) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+let state: CueState = { soundOn: readSoundOn(), count: 0, last: null };
+const listeners = new Set<() => void>();
+
+function update(patch: Partial<CueState>): void {
+  state = { ...state, ...patch };
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function setSoundOn(on: boolean): void {
+  try {
+    localStorage.setItem(soundKey, on ? 'on' : 'off');
+  } catch {
+    // Storage unavailable: the choice lasts for this session only.
+  }
+  if (on) primeAudio();
+  update({ soundOn: on });
+}
+
+/**
+ * Follows the store for as long as it lives, so a device turning done is heard on every screen
+ * (the operator may be reading another device's detail), not only while the queue is shown.
+ */
+const followed = new WeakSet<StationStore>();
+
+function follow(store: StationStore): void {
+  if (followed.has(store)) return;
+  followed.add(store);
+  let baseline: CueBaseline | null = null;
+  let lastRuns: unknown = null;
+  const check = () => {
+    const { queue } = store.getSnapshot();
+    if (queue.runs === lastRuns) return;
+    lastRuns = queue.runs;
+    const decision = decideCue(baseline, queue.batch?.id ?? null, queue.runs);
+    baseline = decision.baseline;
+    if (!decision.cue) return;
+    if (state.soundOn) playCue(decision.cue);
+    update({ count: state.count + 1, last: decision.cue });
+  };
+  check();
+  store.subscribe(check);
+}
+
+/** Starts the cues (once per store) and returns the sound state for the toggle. */
+export function useAudibleCues(): CueState {
+  const store = useStationStore();
+  useEffect(() => follow(store), [store]);
+  return useSyncExternalStore(subscribe, () => state);
+}
