@@ -74,7 +74,7 @@ export function BatchHeader(props: BatchHeaderProps) {
         <Total label="Waiting" value={String(counts.waiting)} testId="total-waiting" />
         <Total
           label="Devices per hour"
-          value={batch.devicesPerHour === null ? '—' : String(batch.devicesPerHour)}
+          value={batch.devicesPerHour === null ? '—' : String(Math.round(batch.devicesPerHour))}
           testId="devices-per-hour"
         />
         {batch.targetCount !== null ? (
