@@ -79,7 +79,7 @@ describe('bench health through IPC', () => {
       'May provision: yes',
       `Fixed patterns: ${world.portPatterns.join(', ')}`,
       `- ${world.devices[0]?.info.path ?? '?'}: configured, no USB ids`,
-      '[ok] AWS reachable (aws-reachable): Every endpoint answered.',
+      '[ok] Sandbox reachable (aws-reachable): Every endpoint answered.',
       '[warning] Remembered sign-in (secret-storage)',
       'Label: Health report batch',
       'Devices: 1 done, 0 failed',

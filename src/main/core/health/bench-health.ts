@@ -4,7 +4,12 @@ import type { BenchCheckView, BenchHealthView } from '../../../shared/view-model
 import { redactForDisplay } from '../logging/secret-redaction.js';
 import type { SecretStorage } from '../session/secret-storage.js';
 import { clockSkewCheck } from './clock-skew-check.js';
-import { probeEndpoints, reachabilityCheck, type EndpointProbe } from './endpoint-check.js';
+import {
+  probeEndpoints,
+  reachabilityCheck,
+  reachabilityTitle,
+  type EndpointProbe,
+} from './endpoint-check.js';
 import { findPortHolders, portHolderCheck, type PortHolderScanOptions } from './port-holder-check.js';
 import { profileEndpoints } from './profile-endpoints.js';
 import { secretStorageCheck } from './secret-storage-check.js';
@@ -67,7 +72,11 @@ export async function runBenchHealth(input: BenchHealthInput): Promise<BenchHeal
           input.platform === 'linux' ? await findPortHolders(input.portPaths, input.portScan) : null,
         ),
     ],
-    ['aws-reachable', 'AWS reachable', async () => reachabilityCheck(input.profile, await probes)],
+    [
+      'aws-reachable',
+      reachabilityTitle(input.profile),
+      async () => reachabilityCheck(input.profile, await probes),
+    ],
     [
       'clock-skew',
       'Clock',

@@ -221,13 +221,18 @@ function seconds(ms: number): string {
 }
 
 const id = 'aws-reachable';
-const title = 'AWS reachable';
+
+/** The heading names the side the station talks to, so the sandbox is never called AWS. */
+export function reachabilityTitle(profile: StationProfile | undefined): string {
+  return profile?.kind === 'sandbox' ? 'Sandbox reachable' : 'AWS reachable';
+}
 
 /** The aws-reachable check's verdict from the probes (pure). */
 export function reachabilityCheck(
   profile: StationProfile | undefined,
   probes: readonly EndpointProbe[],
 ): BenchCheckView {
+  const title = reachabilityTitle(profile);
   if (!profile) {
     return {
       id,
