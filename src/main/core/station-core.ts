@@ -177,6 +177,7 @@ export class StationCore {
       platform: process.platform,
       portPaths: benchPorts(this.discovery.snapshot().devices).map((port) => port.path),
       profile: this.workspace?.profile,
+      profileSource: this.profileSource,
       secretStorage: this.options.secretStorage,
       now: () => this.now(),
     })

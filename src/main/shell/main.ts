@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { app, BrowserWindow, protocol, session } from 'electron';
 import { startEmbeddedBench, type EmbeddedBench } from '../../../sandbox/orchestrator/embedded-bench.js';
+import type { StationProfile } from '../../shared/station-profile-schema.js';
 import { appOrigin, isAppUrl } from '../core/app-protocol-path.js';
 import type { EmbeddedSandbox } from '../core/embedded-sandbox.js';
 import { StationCore } from '../core/station-core.js';
@@ -9,6 +9,8 @@ import { loadProfileFile } from '../core/station-profile.js';
 import { appSchemePrivileges, handleAppProtocol } from './app-protocol.js';
 import { ElectronIpcTransport } from './electron-ipc-transport.js';
 import { electronSecretStorage } from './electron-secret-storage.js';
+import { startProfilePath } from './start-profile-path.js';
+import { stopThenQuit } from './stop-then-quit.js';
 import { guardSession, guardWebContents } from './web-contents-guards.js';
 import { mainWindowOptions } from './window-options.js';
 
@@ -17,19 +19,6 @@ import { mainWindowOptions } from './window-options.js';
  * station logic lives in the core (src/main/core), which has no Electron import.
  */
 const log = (line: string) => console.warn(line);
-
-/** `npm start -- --profile FILE` or STATION_PROFILE=FILE: a real account, or a sandbox started apart, for this run. */
-function profilePathFromStart(): string | undefined {
-  // Chromium and Electron add switches of their own: unknown ones are not ours to refuse.
-  const { values } = parseArgs({
-    args: process.argv.slice(1),
-    options: { profile: { type: 'string' } },
-    strict: false,
-    allowPositionals: true,
-  });
-  const fromArgs = typeof values.profile === 'string' ? values.profile : undefined;
-  return fromArgs ?? (process.env.STATION_PROFILE || undefined);
-}
 
 /**
  * Without a profile the station runs on the embedded sandbox and three simulated devices, kept in
@@ -57,7 +46,14 @@ function embeddedSandbox(dataDirectory: string): EmbeddedSandbox {
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
 
-if (!app.requestSingleInstanceLock()) {
+/** `npm start -- --profile FILE` or STATION_PROFILE=FILE: a real account, or a sandbox started apart, for this run. */
+const startProfile = startProfilePath(process.argv.slice(1), process.env);
+
+if (!startProfile.ok) {
+  console.error(startProfile.message);
+  // A usage error: nothing has started yet, so nothing needs stopping.
+  app.exit(2);
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let mainWindow: BrowserWindow | undefined;
@@ -76,7 +72,17 @@ if (!app.requestSingleInstanceLock()) {
     guardSession(session.defaultSession, log);
     handleAppProtocol(session.defaultSession.protocol, join(import.meta.dirname, '../renderer'));
 
-    const profilePath = profilePathFromStart();
+    let profile: StationProfile | undefined;
+    if (startProfile.path) {
+      try {
+        profile = await loadProfileFile(startProfile.path);
+      } catch (error) {
+        // Nothing has started yet: the operator asked for this profile, so say why and stop.
+        console.error((error as Error).message);
+        app.exit(1);
+        return;
+      }
+    }
     const dataDirectory = app.getPath('userData');
     const core = new StationCore({
       appName: app.getName(),
@@ -86,9 +92,7 @@ if (!app.requestSingleInstanceLock()) {
         chrome: process.versions.chrome ?? null,
         node: process.versions.node,
       },
-      ...(profilePath
-        ? { profile: await loadProfileFile(profilePath) }
-        : { embeddedSandbox: embeddedSandbox(dataDirectory) }),
+      ...(profile ? { profile } : { embeddedSandbox: embeddedSandbox(dataDirectory) }),
       dataDirectory,
       secretStorage: electronSecretStorage(),
       fixedPortPatterns: (process.env.STATION_SERIAL_PORTS ?? '').split(',').filter(Boolean),
@@ -106,13 +110,14 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.on('closed', () => {
       mainWindow = undefined;
     });
-    // The core stops the embedded sandbox and its device processes: let it finish before quitting.
+    // The core stops the embedded sandbox and its device processes: let it finish before quitting,
+    // but not for ever.
     let stopped = false;
     app.on('before-quit', (event) => {
       if (stopped) return;
       event.preventDefault();
       stopped = true;
-      void core.stop().finally(() => app.quit());
+      void stopThenQuit({ stop: () => core.stop(), quit: () => app.quit(), log });
     });
     await mainWindow.loadURL(`${appOrigin}/index.html`);
   });

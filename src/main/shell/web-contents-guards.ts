@@ -37,6 +37,17 @@ export function guardSession(session: Session, log: (line: string) => void = () 
   session.on('will-download', (event, item) => {
     if (item.getURL().startsWith(`blob:${appOrigin}/`)) return;
     event.preventDefault();
-    log(`security: refused a download from ${item.getURL().slice(0, 200)}`);
+    log(`security: refused a download (${schemeAndOrigin(item.getURL())})`);
   });
+}
+
+/** What a log line may say of a refused URL: its scheme and origin, never its path or query. */
+function schemeAndOrigin(url: string): string {
+  const parsed = URL.parse(url);
+  if (!parsed) return 'an unreadable URL';
+  // A blob: URL carries the origin of the page that made it.
+  const origin = parsed.protocol === 'blob:' ? URL.parse(parsed.pathname) : parsed;
+  // Node gives non-special schemes (app:) an opaque origin; their host is what names them.
+  const named = origin?.host ? `${origin.protocol}//${origin.host}` : 'no origin';
+  return `a ${parsed.protocol} URL from ${named}`.slice(0, 300);
 }

@@ -103,6 +103,7 @@ describe('clock skew from a real Date header', () => {
       platform: 'linux',
       portPaths: [],
       profile,
+      profileSource: 'imported',
       secretStorage: null,
       now: () => Date.now() + 20 * minute,
     });
@@ -141,6 +142,7 @@ describe('reachability', () => {
       platform: 'linux',
       portPaths: [],
       profile: awsProfile({ cognito: origin, identity: origin, iot: origin, data: `127.0.0.1:${port}` }),
+      profileSource: 'imported',
       secretStorage: null,
       now: Date.now,
     });
@@ -170,6 +172,7 @@ describe('the real sandbox', () => {
       platform: 'linux',
       portPaths: [],
       profile: sandbox.profile,
+      profileSource: 'command-line',
       secretStorage: null,
       now: Date.now,
     });
@@ -198,6 +201,7 @@ describe('the real sandbox', () => {
       platform: 'linux',
       portPaths: [],
       profile: sandbox.profile,
+      profileSource: 'command-line',
       secretStorage: null,
       now: Date.now,
     });
@@ -208,6 +212,24 @@ describe('the real sandbox', () => {
     expect(reach.summary).toMatch(/connection refused/);
     expect(reach.command).toBe('npm run sandbox');
     expect(reach.fix).toMatch(/embedded sandbox/);
+  });
+
+  it('tells the operator of the embedded sandbox, which the station starts itself, to restart or choose it again', async () => {
+    await sandbox.stop();
+    const view = await runBenchHealth({
+      platform: 'linux',
+      portPaths: [],
+      profile: sandbox.profile,
+      profileSource: 'embedded',
+      secretStorage: null,
+      now: Date.now,
+      probeTimeoutMs: 1000,
+    });
+    const reach = check(view, 'aws-reachable');
+    expect(reach).toMatchObject({ status: 'problem', title: 'Sandbox reachable', command: null });
+    expect(reach.summary).toMatch(/^The embedded sandbox is not answering.*connection refused/);
+    expect(reach.fix).toMatch(/^Restart the station.*choose "Use the embedded sandbox" again/);
+    expect(reach.fix).not.toMatch(/npm run/);
   });
 });
 

@@ -55,6 +55,7 @@ const health = (overrides: Partial<Parameters<typeof runBenchHealth>[0]> = {}) =
     platform: process.platform,
     portPaths: [pair.stationPath],
     profile: undefined,
+    profileSource: 'none',
     secretStorage: null,
     now: Date.now,
     ...overrides,

@@ -88,9 +88,14 @@ function allWordings(): BenchCheckView[] {
       unreadable: [],
       complete: true,
     }),
-    reachabilityCheck(undefined, []),
-    reachabilityCheck(profile('aws'), [failedProbe]),
-    reachabilityCheck(profile('sandbox'), [{ ...failedProbe, outcome: 'unreachable', code: 'ECONNREFUSED' }]),
+    reachabilityCheck(undefined, 'none', []),
+    reachabilityCheck(profile('aws'), 'imported', [failedProbe]),
+    reachabilityCheck(profile('sandbox'), 'command-line', [
+      { ...failedProbe, outcome: 'unreachable', code: 'ECONNREFUSED' },
+    ]),
+    reachabilityCheck(profile('sandbox'), 'embedded', [
+      { ...failedProbe, outcome: 'unreachable', code: 'ECONNREFUSED' },
+    ]),
     clockSkewCheck('linux', true, [skew(10 * 60_000)]),
     clockSkewCheck('win32', true, [skew(-2 * 60_000)]),
     clockSkewCheck('darwin', true, [skew(7 * 60_000)]),
@@ -120,13 +125,31 @@ describe('every check wording', () => {
   });
 
   it('names the sandbox or the network according to the profile', () => {
-    const [sandbox, aws] = [
-      reachabilityCheck(profile('sandbox'), [failedProbe]),
-      reachabilityCheck(profile('aws'), [failedProbe]),
+    const [sandbox, imported, aws] = [
+      reachabilityCheck(profile('sandbox'), 'command-line', [failedProbe]),
+      reachabilityCheck(profile('sandbox'), 'imported', [failedProbe]),
+      reachabilityCheck(profile('aws'), 'command-line', [failedProbe]),
     ];
     expect(sandbox.summary).toMatch(/^The sandbox is not running/);
     expect(sandbox.command).toBe('npm run sandbox');
+    expect(sandbox.fix).toMatch(/run npm run sandbox/);
+    expect(imported.command).toBe('npm run sandbox');
     expect(aws.summary).toMatch(/^No answer from AWS/);
     expect(aws.fix).toMatch(/A refused certificate comes from a wrong clock or a proxy that inspects TLS/);
+  });
+
+  it('tells the operator of the embedded sandbox to restart the station or choose it again, with no command', () => {
+    const embedded = reachabilityCheck(profile('sandbox'), 'embedded', [failedProbe]);
+    expect(embedded).toMatchObject({ status: 'problem', title: 'Sandbox reachable', command: null });
+    expect(embedded.summary).toMatch(/^The embedded sandbox is not answering/);
+    expect(embedded.summary).toContain('IoT control plane https://iot.eu-west-1.amazonaws.com');
+    expect(embedded.fix).toMatch(/^Restart the station/);
+    expect(embedded.fix).toMatch(/on the AWS profile screen, .*choose "Use the embedded sandbox" again/);
+    expect(embedded.fix).not.toMatch(/npm/);
+    // Once it answers, where it came from changes nothing.
+    const answered = reachabilityCheck(profile('sandbox'), 'embedded', [
+      { ...failedProbe, outcome: 'reachable', detail: 'HTTP 400', code: null },
+    ]);
+    expect(answered).toMatchObject({ status: 'ok', fix: null, command: null });
   });
 });

@@ -44,6 +44,34 @@ describe('web contents guards', () => {
     expect(session.fire('will-download', item('blob:app://station/2f1c'))).toBe(false);
     expect(session.fire('will-download', item('https://example.com/payload.exe'))).toBe(true);
     expect(session.fire('will-download', item('blob:https://example.com/2f1c'))).toBe(true);
-    expect(log.join('\n')).toContain('refused a download');
+    expect(log).toEqual([
+      'security: refused a download (a https: URL from https://example.com)',
+      'security: refused a download (a blob: URL from https://example.com)',
+    ]);
+  });
+
+  it('logs a refused download by its scheme and origin only, never its path, query or user info', () => {
+    const session = new SessionStandIn();
+    const log: string[] = [];
+    guardSession(session as unknown as Session, (line) => log.push(line));
+    const refuse = (url: string) => {
+      expect(session.fire('will-download', { getURL: () => url }), url).toBe(true);
+      return log.at(-1);
+    };
+    expect(refuse('https://operator:hunter2@files.example.com:8443/c/SIM0042.csv?token=abc#k')).toBe(
+      'security: refused a download (a https: URL from https://files.example.com:8443)',
+    );
+    expect(refuse('blob:app://stationx/9d2e?secret=1')).toBe(
+      'security: refused a download (a blob: URL from app://stationx)',
+    );
+    expect(refuse('data:text/plain;base64,LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t')).toBe(
+      'security: refused a download (a data: URL from no origin)',
+    );
+    expect(refuse('file:///home/bench/.ssh/id_ed25519')).toBe(
+      'security: refused a download (a file: URL from no origin)',
+    );
+    expect(refuse('not a URL /private/path')).toBe('security: refused a download (an unreadable URL)');
+    for (const line of log)
+      expect(line).not.toMatch(/hunter2|operator|SIM0042|token|9d2e|secret|LS0t|ssh|private/);
   });
 });

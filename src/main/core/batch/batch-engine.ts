@@ -673,14 +673,24 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
     };
   }
 
-  /** One device's timeline (replayed from the journal), and its recent log lines. */
+  /**
+   * One device's timeline (replayed from the journal), and its recent log lines. A run of an
+   * earlier batch, or one from before a restart, is answered from the journal as it was recorded;
+   * device log lines live in memory only, so it has none.
+   */
   detail(runId: string): RunDetailView {
-    const state = this.requireRun(runId);
-    return {
-      run: this.runView(state),
-      timeline: this.timelineOf(state),
-      deviceLog: [...(this.deviceLogs.get(runId) ?? [])],
-    };
+    const live = this.runs.get(runId);
+    if (live) {
+      return {
+        run: this.runView(live),
+        timeline: this.timelineOf(live),
+        deviceLog: [...(this.deviceLogs.get(runId) ?? [])],
+      };
+    }
+    const record = this.options.journal.run(runId);
+    if (!record) throw new StationError('The station has no record of that device run.');
+    const recorded = JSON.parse(record.snapshot) as RunState;
+    return { run: this.runView(recorded), timeline: this.timelineOf(recorded), deviceLog: [] };
   }
 
   /** Replaying the journaled events through the machine gives each one the phase it led to. */

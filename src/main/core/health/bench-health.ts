@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { StationProfile } from '../../../shared/station-profile-schema.js';
-import type { BenchCheckView, BenchHealthView } from '../../../shared/view-models.js';
+import type { BenchCheckView, BenchHealthView, ProfileView } from '../../../shared/view-models.js';
 import { redactForDisplay } from '../logging/secret-redaction.js';
 import type { SecretStorage } from '../session/secret-storage.js';
 import { clockSkewCheck } from './clock-skew-check.js';
@@ -27,6 +27,8 @@ export interface BenchHealthInput {
   /** The ports the bench would use (USB adapters and configured paths, as the engine gets them). */
   portPaths: readonly string[];
   profile: StationProfile | undefined;
+  /** Where the profile came from: the embedded sandbox is advised on differently from one given by file. */
+  profileSource: ProfileView['source'];
   secretStorage: SecretStorage | null;
   /** The core's clock: when the checks ran, and what server times are compared with. */
   now: () => number;
@@ -75,7 +77,7 @@ export async function runBenchHealth(input: BenchHealthInput): Promise<BenchHeal
     [
       'aws-reachable',
       reachabilityTitle(input.profile),
-      async () => reachabilityCheck(input.profile, await probes),
+      async () => reachabilityCheck(input.profile, input.profileSource, await probes),
     ],
     [
       'clock-skew',

@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { StationProfile } from '../../../shared/station-profile-schema.js';
-import type { BenchCheckView } from '../../../shared/view-models.js';
+import type { BenchCheckView, ProfileView } from '../../../shared/view-models.js';
 import type { ProfileEndpoint } from './profile-endpoints.js';
 
 /**
@@ -227,9 +227,13 @@ export function reachabilityTitle(profile: StationProfile | undefined): string {
   return profile?.kind === 'sandbox' ? 'Sandbox reachable' : 'AWS reachable';
 }
 
-/** The aws-reachable check's verdict from the probes (pure). */
+/**
+ * The aws-reachable check's verdict from the probes (pure). `source` says where the profile came
+ * from: the embedded sandbox is started by the station itself, so it needs no command to start it.
+ */
 export function reachabilityCheck(
   profile: StationProfile | undefined,
+  source: ProfileView['source'],
   probes: readonly EndpointProbe[],
 ): BenchCheckView {
   const title = reachabilityTitle(profile);
@@ -256,6 +260,17 @@ export function reachabilityCheck(
     };
   }
   const summary = failing.map(line).join('; ');
+  if (profile.kind === 'sandbox' && source === 'embedded') {
+    return {
+      id,
+      title,
+      status: 'problem',
+      summary: `The embedded sandbox is not answering (or not all of it): ${summary}.`,
+      // The screen offers "Use the embedded sandbox" only while another profile is in use.
+      fix: 'Restart the station: it starts the embedded sandbox again by itself. Or, on the AWS profile screen, switch to another profile and choose "Use the embedded sandbox" again. Then check again.',
+      command: null,
+    };
+  }
   if (profile.kind === 'sandbox') {
     return {
       id,
