@@ -34,7 +34,7 @@ function plainSentence(facts: ErrorFacts, activity: SessionActivity): string {
   const { name, message } = facts;
   if (name === 'NetworkError' || facts.networkCode !== undefined) {
     return facts.networkCode === 'ECONNREFUSED'
-      ? 'Cognito refused the connection: the sign-in service is not running at the address in the station profile (for the sandbox: start it with `npm run sandbox`). Then try again.'
+      ? 'Cognito refused the connection: the sign-in service is not running at the address in the station profile (for the sandbox: restart the station, or start `npm run sandbox` when you gave its profile). Then try again.'
       : 'Cognito cannot be reached: check this computer’s network connection, then try again.';
   }
   switch (name) {
