@@ -3,6 +3,9 @@ import { ProfileBadge } from './components/ProfileBadge.js';
 import { SessionMenu } from './components/SessionMenu.js';
 import { BenchHealthBanner } from './screens/health/BenchHealthBanner.js';
 import { NavigateContext, type Route } from './navigation/route.js';
+import { ScanHandlers } from './scanner/scan-handlers.js';
+import { ScanHandlersContext } from './scanner/scan-handlers-context.js';
+import { useScanGuard } from './scanner/use-scan-guard.js';
 import { BatchScreen } from './screens/BatchScreen.js';
 import { BenchHealthScreen } from './screens/BenchHealthScreen.js';
 import { DeviceDetailScreen } from './screens/DeviceDetailScreen.js';
@@ -22,6 +25,17 @@ const tabs: { route: Route['name']; label: string }[] = [
 const needsSignIn: readonly Route['name'][] = ['batch', 'device', 'history'];
 
 export function App() {
+  // One guard for every screen: a scan never presses the focused button; screens say what it does.
+  const [scanHandlers] = useState(() => new ScanHandlers());
+  useScanGuard(scanHandlers);
+  return (
+    <ScanHandlersContext.Provider value={scanHandlers}>
+      <AppScreens />
+    </ScanHandlersContext.Provider>
+  );
+}
+
+function AppScreens() {
   const state = useStationState();
   const store = useStationStore();
   const [route, setRoute] = useState<Route>({ name: 'batch' });
@@ -88,7 +102,7 @@ export function App() {
         ) : shown.name === 'device' ? (
           <DeviceDetailScreen runId={shown.runId} from={shown.from} />
         ) : (
-          <BatchScreen />
+          <BatchScreen focusRunId={shown.name === 'batch' ? shown.focusRunId : undefined} />
         )}
         <footer className="status-bar" data-testid="app-status">
           <span data-testid="app-version">v{state.appInfo?.version ?? '?'}</span>

@@ -64,4 +64,26 @@ describe('audible cue transitions', () => {
       cues([runs(['a', 'detected']), runs(['a', 'cancelled']), runs(['a', 'needs-confirmation'])]),
     ).toEqual([null, null, null]);
   });
+
+  it('names every run behind the cue, in the update order, for the spoken announcement', () => {
+    const first = decideCue(null, 'batch-1', runs(['a', 'verification'], ['b', 'delivery'], ['c', 'claim']));
+    const second = decideCue(
+      first.baseline,
+      'batch-1',
+      runs(['a', 'done'], ['b', 'failed'], ['c', 'provisioning'], ['d', 'done']),
+    );
+    expect(second.transitions.map((each) => [each.run.runId, each.cue])).toEqual([
+      ['a', 'done'],
+      ['b', 'failed'],
+      ['d', 'done'],
+    ]);
+    // The same decision, not a second opinion: no transitions, no cue.
+    expect(decideCue(second.baseline, 'batch-1', runs(['a', 'done'], ['b', 'failed'])).transitions).toEqual(
+      [],
+    );
+  });
+
+  it('names nobody on a first look', () => {
+    expect(decideCue(null, 'batch-1', runs(['a', 'done'])).transitions).toEqual([]);
+  });
 });

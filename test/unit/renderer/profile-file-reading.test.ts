@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { profileFromProfileSource } from '../../../src/main/core/profiles/profile-source.js';
 import {
+  fileNotReadProblem,
   looksLikeAmplifyOutputs,
+  MAX_AMPLIFY_OUTPUTS_CHARS,
   profileSourceFromFile,
+  readPickedProfileFile,
   readProfileFile,
 } from '../../../src/renderer/src/screens/profile/profile-file-reading.js';
 
@@ -89,6 +92,48 @@ describe('readProfileFile', () => {
       kind: 'unreadable',
       problem: expect.stringContaining('larger than 128 KiB'),
     });
+  });
+});
+
+describe('readPickedProfileFile', () => {
+  const picked = (name: string, text: () => Promise<string>, size = 100) => {
+    let reads = 0;
+    return {
+      file: {
+        name,
+        size,
+        text: () => {
+          reads += 1;
+          return text();
+        },
+      },
+      reads: () => reads,
+    };
+  };
+
+  it('reads the picked file and tells what kind of profile it is', async () => {
+    const { file } = picked('amplify_outputs.json', () => Promise.resolve(JSON.stringify(amplifyOutputs)));
+    expect(await readPickedProfileFile(file)).toMatchObject({ kind: 'amplify-outputs', region: 'eu-west-1' });
+  });
+
+  it('says "That file could not be read" when the file system refuses it, rather than throwing', async () => {
+    const { file } = picked('gone.json', () => Promise.reject(new DOMException('gone', 'NotFoundError')));
+    const reading = await readPickedProfileFile(file);
+    expect(reading).toEqual({ kind: 'unreadable', problem: fileNotReadProblem });
+    expect(fileNotReadProblem).toMatch(/^That file could not be read\./);
+  });
+
+  it('does not read a file far too large to be a profile', async () => {
+    const { file, reads } = picked(
+      'huge.json',
+      () => Promise.resolve('{}'),
+      4 * MAX_AMPLIFY_OUTPUTS_CHARS + 1,
+    );
+    expect(await readPickedProfileFile(file)).toEqual({
+      kind: 'unreadable',
+      problem: 'huge.json is too large to be a profile. Pick another file.',
+    });
+    expect(reads()).toBe(0);
   });
 });
 

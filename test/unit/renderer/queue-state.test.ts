@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { emptyQueue, mergeEngineChange, queueFromView } from '../../../src/renderer/src/store/queue-state.js';
+import {
+  emptyQueue,
+  isBatchOpen,
+  mergeEngineChange,
+  queueFromView,
+  runOnBench,
+} from '../../../src/renderer/src/store/queue-state.js';
 import type { BatchView, RunView } from '../../../src/shared/view-models.js';
 
 const batch: BatchView = {
@@ -84,5 +90,27 @@ describe('queue state', () => {
     const paused = mergeEngineChange(queue, { batch: { ...batch, status: 'paused' }, runs: [], bays: [] });
     expect(paused?.batch?.status).toBe('paused');
     expect(paused?.runs).toBe(queue.runs);
+  });
+
+  it('counts a running or paused batch as open, a finished or cancelled one as history', () => {
+    expect(isBatchOpen(batch)).toBe(true);
+    expect(isBatchOpen({ status: 'paused' })).toBe(true);
+    expect(isBatchOpen({ status: 'finished' })).toBe(false);
+    expect(isBatchOpen({ status: 'cancelled' })).toBe(false);
+    expect(isBatchOpen(null)).toBe(false);
+  });
+
+  it('finds a run on the bench only in the open batch', () => {
+    const open = queueFromView({ batch, runs: [run('a', 1, 'done')], bays: [] });
+    expect(runOnBench(open, 'a')?.runId).toBe('a');
+    expect(runOnBench(open, 'from-history')).toBeUndefined();
+    // The batch just finished still lists its runs, but none of them can be acted on.
+    const finished = queueFromView({
+      batch: { ...batch, status: 'finished' },
+      runs: [run('a', 1)],
+      bays: [],
+    });
+    expect(finished.byId.has('a')).toBe(true);
+    expect(runOnBench(finished, 'a')).toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@ import { createContext, useContext } from 'react';
 
 /** The station's screens. The batch screen shows set-up or the queue, whichever fits the open batch. */
 export type Route =
-  | { name: 'batch' }
+  /** `focusRunId`: the run whose detail the operator came back from; the queue scrolls to it and focuses its Details. */
+  | { name: 'batch'; focusRunId?: string }
   | { name: 'device'; runId: string; from: 'batch' | 'history' }
   | { name: 'history' }
   | { name: 'health' }

@@ -1,8 +1,9 @@
 import { useCallback, useRef, useState } from 'react';
 import type { EngineView } from '../../../shared/view-models.js';
 import type { IpcResult } from '../../../shared/ipc-result.js';
+import { useSingleFlight } from '../hooks/use-single-flight.js';
 import { useNavigate } from '../navigation/route.js';
-import { useScanner } from '../scanner/use-scanner.js';
+import { useScanHandler } from '../scanner/use-scan-handler.js';
 import { setSoundOn, useAudibleCues } from '../sound/audible-cues.js';
 import { useStationState, useStationStore } from '../store/use-station-state.js';
 import { BatchHeader } from './batch/BatchHeader.js';
@@ -18,29 +19,24 @@ type Question = 'finish' | 'cancel' | null;
  * The open batch, while it runs or is paused. Nothing here needs a click per device: devices are
  * plugged in, go green and are unplugged; the operator acts only on a failure or a confirmation.
  */
-export function BatchQueueScreen() {
+export function BatchQueueScreen({ focusRunId }: { focusRunId?: string | undefined }) {
   const { queue } = useStationState();
   const store = useStationStore();
   const navigate = useNavigate();
   const sound = useAudibleCues();
+  // Only what happens while the queue is shown is announced, not the last cue from before.
+  const [cuesBefore] = useState(sound.count);
   const [question, setQuestion] = useState<Question>(null);
-  const [busy, setBusy] = useState(false);
   // Buttons stay focusable while an action runs (a disabled button drops the focus): it is ignored instead.
-  const busyRef = useRef(false);
+  const { busy, run: runBatchAction } = useSingleFlight();
   const [retrying, setRetrying] = useState<ReadonlySet<string>>(new Set());
   const retryingRef = useRef(new Set<string>());
   const [status, setStatus] = useState('');
 
   const batchAction = useCallback(
-    async (call: () => Promise<IpcResult<EngineView>>) => {
-      if (busyRef.current) return;
-      busyRef.current = true;
-      setBusy(true);
-      await store.act(call(), store.engineApplied);
-      busyRef.current = false;
-      setBusy(false);
-    },
-    [store],
+    (call: () => Promise<IpcResult<EngineView>>) =>
+      runBatchAction(() => store.act(call(), store.engineApplied)),
+    [runBatchAction, store],
   );
 
   const onDetails = useCallback(
@@ -72,7 +68,7 @@ export function BatchQueueScreen() {
     },
     [navigate, store],
   );
-  useScanner(onScan, question === null);
+  useScanHandler(onScan, question === null);
 
   const batch = queue.batch;
   if (!batch) return null;
@@ -108,7 +104,16 @@ export function BatchQueueScreen() {
 
       <section className="panel queue-panel" aria-labelledby="queue-heading">
         <h2 id="queue-heading">Devices</h2>
-        <RunQueue runs={queue.runs} retrying={retrying} onDetails={onDetails} onRetry={onRetry} />
+        <p className="queue-announcement" role="status" data-testid="queue-announcement">
+          {sound.count > cuesBefore ? sound.announcement : ''}
+        </p>
+        <RunQueue
+          runs={queue.runs}
+          retrying={retrying}
+          restoreRunId={focusRunId}
+          onDetails={onDetails}
+          onRetry={onRetry}
+        />
       </section>
 
       <ConfirmDialog

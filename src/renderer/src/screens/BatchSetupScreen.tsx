@@ -1,8 +1,11 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useRef, useState } from 'react';
 import type { TemplateDetailView, TemplateSummaryView } from '../../../shared/view-models.js';
+import type { IpcResult } from '../../../shared/ipc-result.js';
 import { DeviceList } from '../components/DeviceList.js';
 import { PortSettings } from '../components/PortSettings.js';
-import { useScanner } from '../scanner/use-scanner.js';
+import { useIpcRead } from '../hooks/use-ipc-read.js';
+import { useSingleFlight } from '../hooks/use-single-flight.js';
+import { useScanHandler } from '../scanner/use-scan-handler.js';
 import { useStationState, useStationStore } from '../store/use-station-state.js';
 import {
   type BatchFormValues,
@@ -18,7 +21,8 @@ import { PhaseIcon } from './batch/PhaseIcon.js';
 import { parameterFieldId, TemplateParameterFields } from './batch/TemplateParameterFields.js';
 import './batch/batch-setup.css';
 
-type Loaded<T> = { ok: true; value: T } | { ok: false; message: string };
+/** What describing "no template chosen" answers, without asking main. */
+const noTemplate: IpcResult<TemplateDetailView | null> = { ok: true, value: null };
 
 /** The template the form opens with: the last one used here, the profile's, or the only one there is. */
 function initialTemplate(
@@ -58,9 +62,9 @@ export function BatchSetupScreen() {
   const mayProvision = state.session?.mayProvision === true;
   const [preferences] = useState(readSetupPreferences);
 
-  const [templates, setTemplates] = useState<Loaded<TemplateSummaryView[]> | null>(null);
-  const [listAttempt, setListAttempt] = useState(0);
-  const [details, setDetails] = useState<Record<string, Loaded<TemplateDetailView>>>({});
+  const templateList = useIpcRead(() => store.api.templates.list(), []);
+  // Null while (re)reading: "Reading…" shows instead of the last answer.
+  const templates = templateList.loading ? null : templateList.result;
   const [chosenTemplate, setChosenTemplate] = useState<string | null>(null);
   const [label, setLabel] = useState(() => labelPrefix(preferences.lastLabel ?? ''));
   const [bays, setBays] = useState(preferences.bays ?? '1');
@@ -68,19 +72,10 @@ export function BatchSetupScreen() {
   const [parameters, setParameters] = useState<Record<string, string>>({});
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
-  const [starting, setStarting] = useState(false);
+  const { busy: starting, run: runStart } = useSingleFlight();
+  const startButton = useRef<HTMLButtonElement>(null);
   const [startError, setStartError] = useState<string | null>(null);
   const [scanStatus, setScanStatus] = useState('');
-
-  useEffect(() => {
-    let live = true;
-    void store.api.templates.list().then((result) => {
-      if (live) setTemplates(result.ok ? result : { ok: false, message: result.error.message });
-    });
-    return () => {
-      live = false;
-    };
-  }, [store, listAttempt]);
 
   const templateName =
     chosenTemplate ??
@@ -88,22 +83,13 @@ export function BatchSetupScreen() {
       ? initialTemplate(templates.value, preferences.templateName, state.profile?.templateName ?? null)
       : '');
 
-  useEffect(() => {
-    if (templateName === '') return;
-    let live = true;
-    void store.api.templates.describe(templateName).then((result) => {
-      if (!live) return;
-      setDetails((known) => ({
-        ...known,
-        [templateName]: result.ok ? result : { ok: false, message: result.error.message },
-      }));
-    });
-    return () => {
-      live = false;
-    };
-  }, [store, templateName]);
-
-  const described = templateName ? details[templateName] : undefined;
+  const description = useIpcRead(
+    () => (templateName === '' ? Promise.resolve(noTemplate) : store.api.templates.describe(templateName)),
+    [templateName],
+  );
+  // Undefined while the chosen template is being read (the last answer may be another template's).
+  const described =
+    templateName === '' || description.loading ? undefined : (description.result ?? undefined);
   const template = described?.ok ? described.value : null;
   const values: BatchFormValues = { templateName, label, parameters, bays, targetCount };
   const errors = batchFormErrors(values, template);
@@ -121,7 +107,7 @@ export function BatchSetupScreen() {
     },
     [touch],
   );
-  useScanner(onScan, mayProvision && !starting);
+  useScanHandler(onScan, mayProvision && !starting);
 
   const ready = mayProvision && template !== null && Object.keys(errors).length === 0 && !starting;
 
@@ -137,21 +123,24 @@ export function BatchSetupScreen() {
       return;
     }
     const request = batchStartRequest(values, template);
-    setStarting(true);
-    setStartError(null);
-    const result = await store.act(store.api.batch.start(request), store.engineApplied);
-    setStarting(false);
-    if (result.ok) {
-      saveSetupPreferences({
-        templateName: request.templateName,
-        lastLabel: request.label,
-        bays: String(request.bays),
-      });
-    } else {
-      // Shown beside the Start button, where the operator is looking; not twice.
-      setStartError(result.error.message);
-      store.dismissNotice();
-    }
+    await runStart(async () => {
+      setStartError(null);
+      const result = await store.act(store.api.batch.start(request), store.engineApplied);
+      if (result.ok) {
+        saveSetupPreferences({
+          templateName: request.templateName,
+          lastLabel: request.label,
+          bays: String(request.bays),
+        });
+      } else {
+        // Shown beside the Start button, where the operator is looking; not twice.
+        setStartError(result.error.message);
+        store.dismissNotice();
+        // The fields were disabled while starting, which took the focus from the one that had it:
+        // give it to Start, which the error now describes, instead of leaving it on <body>.
+        startButton.current?.focus();
+      }
+    });
   };
 
   const enabledCount = templates?.ok ? templates.value.filter((each) => each.enabled).length : 0;
@@ -229,15 +218,8 @@ export function BatchSetupScreen() {
               </p>
             ) : !templates.ok ? (
               <div className="load-error" role="alert" data-testid="templates-error">
-                <p>{templates.message}</p>
-                <button
-                  type="button"
-                  className="secondary"
-                  onClick={() => {
-                    setTemplates(null);
-                    setListAttempt((attempt) => attempt + 1);
-                  }}
-                >
+                <p>{templates.error.message}</p>
+                <button type="button" className="secondary" onClick={templateList.reload}>
                   Try again
                 </button>
               </div>
@@ -286,9 +268,17 @@ export function BatchSetupScreen() {
             </p>
           ) : null}
           {described && !described.ok ? (
-            <p className="field-error" role="alert" data-testid="template-error">
-              {described.message}
-            </p>
+            <div className="load-error" role="alert" data-testid="template-error">
+              <p className="field-error">{described.error.message}</p>
+              <button
+                type="button"
+                className="secondary"
+                data-testid="template-retry"
+                onClick={description.reload}
+              >
+                Try again
+              </button>
+            </div>
           ) : null}
           {template ? (
             <TemplateParameterFields
@@ -367,9 +357,10 @@ export function BatchSetupScreen() {
             type="submit"
             className="start-button"
             data-testid="start-batch"
+            ref={startButton}
             disabled={!mayProvision}
             aria-disabled={starting}
-            aria-describedby="start-hint"
+            aria-describedby={startError ? 'start-hint start-error' : 'start-hint'}
           >
             {starting ? 'Starting…' : 'Start batch'}
           </button>
@@ -382,7 +373,7 @@ export function BatchSetupScreen() {
           </span>
         </div>
         {startError ? (
-          <p className="start-error" role="alert" data-testid="start-error">
+          <p className="start-error" id="start-error" role="alert" data-testid="start-error">
             {startError}
           </p>
         ) : null}

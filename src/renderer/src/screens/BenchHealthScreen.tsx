@@ -1,17 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BenchHealthView, SystemReportView } from '../../../shared/view-models.js';
 import { formatClockTime, formatDateTime } from '../format/time.js';
+import { useIpcRead } from '../hooks/use-ipc-read.js';
 import { useStationStore } from '../store/use-station-state.js';
 import { BenchCheckCard } from './health/BenchCheckCard.js';
 import { SystemReportPanel } from './health/SystemReportPanel.js';
 import { checkStatusWordsOf, healthSummaryOf, worstStatusOf } from './health/check-status.js';
 import './health/health.css';
-
-/** The answer to check number `request`: the view, or why the check could not run. */
-interface CheckAnswer {
-  request: number;
-  failure: string | null;
-}
 
 type Report =
   | { status: 'none' }
@@ -22,34 +17,32 @@ type Report =
 /** What can stop this bench working, each with its fix; and a report for support. */
 export function BenchHealthScreen() {
   const store = useStationStore();
-  /** How many checks were asked for; the first on arrival, one more per Check again. */
-  const [requested, setRequested] = useState(1);
-  const [answer, setAnswer] = useState<CheckAnswer | null>(null);
+  // The checks run on arrival and again per Check again; only the newest answer counts.
+  const checks = useIpcRead(() => store.api.health.check(), []);
+  const latest = checks.result?.ok ? checks.result.value : null;
   /** The last results that arrived, kept on screen through a re-check or a failed one. */
-  const [view, setView] = useState<BenchHealthView | null>(null);
+  const [lastView, setLastView] = useState<BenchHealthView | null>(null);
+  if (latest !== null && latest !== lastView) setLastView(latest);
+  const view = latest ?? lastView;
+  const checking = checks.loading;
+  const failure = !checking && checks.result?.ok === false ? checks.result.error.message : null;
+
   const [report, setReport] = useState<Report>({ status: 'none' });
   const reportRef = useRef<HTMLDivElement>(null);
-
+  /** Counts report requests: only the newest one's answer is shown, and none after the screen went. */
+  const reportRequest = useRef(0);
   useEffect(() => {
-    let live = true;
-    void store.api.health.check().then((result) => {
-      // Only the newest check is shown; a slow earlier one arriving late is dropped.
-      if (!live) return;
-      setAnswer({ request: requested, failure: result.ok ? null : result.error.message });
-      if (result.ok) setView(result.value);
-    });
+    const requests = reportRequest;
     return () => {
-      live = false;
+      requests.current += 1;
     };
-  }, [store, requested]);
-
-  const checking = answer?.request !== requested;
-  const failure = checking ? null : (answer?.failure ?? null);
-  const check = () => setRequested((count) => count + 1);
+  }, []);
 
   const makeReport = async () => {
+    const request = ++reportRequest.current;
     setReport({ status: 'making' });
     const result = await store.api.health.report();
+    if (request !== reportRequest.current) return;
     setReport(
       result.ok
         ? { status: 'ready', report: result.value }
@@ -66,7 +59,7 @@ export function BenchHealthScreen() {
       <div className="panel-header">
         <h1 id="health-heading">Bench health</h1>
         <div className="button-row">
-          <button type="button" onClick={check} data-testid="health-check-again">
+          <button type="button" onClick={checks.reload} data-testid="health-check-again">
             Check again
           </button>
           <button

@@ -1,26 +1,36 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunDetailView, RunView } from '../../../shared/view-models.js';
 import type { IpcResult } from '../../../shared/ipc-result.js';
 import { phaseLook } from '../format/run-phase.js';
+import { useSingleFlight } from '../hooks/use-single-flight.js';
 import { useNavigate } from '../navigation/route.js';
+import { useScanHandler } from '../scanner/use-scan-handler.js';
 import { useAudibleCues } from '../sound/audible-cues.js';
+import { isBatchOpen, runOnBench } from '../store/queue-state.js';
 import { useStationState, useStationStore } from '../store/use-station-state.js';
 import { ConfirmDialog } from './batch/ConfirmDialog.js';
+import { findScannedRun } from './batch/find-scanned-run.js';
 import { PhaseBadge } from './batch/PhaseBadge.js';
 import { PhaseIcon } from './batch/PhaseIcon.js';
 import { claimRemainingMs, formatCountdown, runProgress, runTicks } from './batch/run-progress.js';
 import { useNow } from './batch/use-now.js';
-import { FailurePanel, ReprovisionPanel } from './device/RunActionPanels.js';
+import { FailurePanel, FailureRecord, ReprovisionPanel } from './device/RunActionPanels.js';
 import { RunIdentity, RunResult } from './device/RunFacts.js';
 import { DeviceLog, RunTimeline } from './device/RunHistory.js';
+import { useBatchLabel } from './device/use-batch-label.js';
+import { useHeadingFocus } from './device/use-heading-focus.js';
 import './batch/batch-queue.css';
 import './device/device-detail.css';
 
 type Loaded = { ok: true; value: RunDetailView } | { ok: false; message: string };
 
+type Question = 'cancel' | 'reprovision' | null;
+
 /**
  * Reads the run's detail, and again whenever the queue shows the run changed. At most one read
- * is under way: changes arriving meanwhile are folded into one more read when it answers.
+ * is under way: changes arriving meanwhile are folded into one more read when it answers (a run
+ * changes faster than useIpcRead's "newest read wins" would ever let an answer through). A run
+ * no longer on the bench never changes, so it is read once.
  */
 function useRunDetail(runId: string, liveRun: RunView | undefined): Loaded | null {
   const store = useStationStore();
@@ -61,59 +71,76 @@ function useRunDetail(runId: string, liveRun: RunView | undefined): Loaded | nul
   return loaded?.runId === runId ? loaded.result : null;
 }
 
-/** One device run in full: identity, result, timeline, its own log, and what the operator can do. */
+/**
+ * One device run in full: identity, result, timeline, its own log, and what the operator can do.
+ * A run not in the open batch (opened from History, or its batch just finished) is shown as a
+ * record only: nothing to retry, cancel or confirm, and no "Unplug" for a device long gone.
+ */
 export function DeviceDetailScreen({ runId, from }: { runId: string; from: 'batch' | 'history' }) {
   const { queue } = useStationState();
   const store = useStationStore();
   const navigate = useNavigate();
   useAudibleCues();
-  const liveRun = queue.byId.get(runId);
+  const liveRun = runOnBench(queue, runId);
+  const onBench = liveRun !== undefined;
   const detail = useRunDetail(runId, liveRun);
-  const [busy, setBusy] = useState(false);
-  const busyRef = useRef(false);
+  const action = useSingleFlight();
   const [status, setStatus] = useState('');
-  const [askCancel, setAskCancel] = useState(false);
-  const heading = useRef<HTMLHeadingElement>(null);
+  const [question, setQuestion] = useState<Question>(null);
+  const heading = useHeadingFocus(runId);
 
   // The queue's copy is the freshest; the detail read adds timeline and log.
   const run = liveRun ?? (detail?.ok ? detail.value.run : undefined);
-  const now = useNow(run ? runTicks(run) : false);
+  const batchLabel = useBatchLabel(onBench ? null : (run?.batchId ?? null), queue.batch);
+  const now = useNow(onBench && run ? runTicks(run) : false);
   const backLabel = from === 'history' ? 'Back to history' : 'Back to the queue';
-  const back = () => navigate(from === 'history' ? { name: 'history' } : { name: 'batch' });
+  const back = () =>
+    navigate(from === 'history' ? { name: 'history' } : { name: 'batch', focusRunId: runId });
 
-  const act = async (call: () => Promise<IpcResult<RunView>>, done: (run: RunView) => string) => {
+  // A scanned label opens that device of the open batch; the scan's Enter pressed nothing here.
+  const onScan = useCallback(
+    (code: string) => {
+      const { queue: shownQueue } = store.getSnapshot();
+      if (!isBatchOpen(shownQueue.batch)) {
+        setStatus(`No batch is open: search for ${code} on the History screen.`);
+        return;
+      }
+      const found = findScannedRun(shownQueue.runs, code);
+      if (found === null) setStatus(`No device with serial ${code} in this batch.`);
+      else if (found === runId) setStatus(`${code} is the device shown.`);
+      else navigate({ name: 'device', runId: found, from: 'batch' });
+    },
+    [navigate, runId, store],
+  );
+  useScanHandler(onScan, question === null);
+
+  const act = (call: () => Promise<IpcResult<RunView>>, done: (run: RunView) => string) =>
     // The buttons stay focusable while busy (a disabled one drops the focus): a second press is ignored.
-    if (busyRef.current) return;
-    busyRef.current = true;
-    setBusy(true);
-    const result = await store.act(call());
-    busyRef.current = false;
-    setBusy(false);
-    if (result.ok) {
-      setStatus(done(result.value));
-      // The buttons just pressed may be gone: keep the focus on the page, at its heading.
-      heading.current?.focus();
-    }
-  };
+    void action.run(async () => {
+      const result = await store.act(call());
+      if (result.ok) {
+        setStatus(done(result.value));
+        // The buttons just pressed may be gone: keep the focus on the page, at its heading.
+        heading.current?.focus();
+      }
+    });
   const actions = {
-    busy,
-    onConfirm: () =>
-      void act(
-        () => store.api.runs.confirmReprovision(runId),
-        () => 'Confirmed: the device is being provisioned again.',
-      ),
+    busy: action.busy,
+    onConfirm: () => {
+      if (!action.busy) setQuestion('reprovision');
+    },
     onRetry: () =>
-      void act(
+      act(
         () => store.api.runs.retry(runId),
         () => 'Retrying with a fresh claim.',
       ),
     onCancel: () =>
       run?.phase === 'needs-confirmation'
-        ? void act(
+        ? act(
             () => store.api.runs.cancel(runId),
             () => 'Cancelled: the device keeps its identity.',
           )
-        : setAskCancel(true),
+        : setQuestion('cancel'),
   };
 
   const backButton = (
@@ -127,7 +154,9 @@ export function DeviceDetailScreen({ runId, from }: { runId: string; from: 'batc
     return (
       <main className="screen device-detail" aria-labelledby="device-heading" data-testid="device-detail">
         {backButton}
-        <h1 id="device-heading">Device</h1>
+        <h1 id="device-heading" ref={heading} tabIndex={-1}>
+          Device
+        </h1>
         {detail && !detail.ok ? (
           <p className="panel detail-error" role="alert" data-testid="detail-error">
             {detail.message}
@@ -142,9 +171,11 @@ export function DeviceDetailScreen({ runId, from }: { runId: string; from: 'batc
   }
 
   const look = phaseLook(run.phase);
-  const progress = runProgress(run);
-  const claimLeft = claimRemainingMs(run, now);
-  const cancellable = !look.final && run.phase !== 'needs-confirmation' && run.phase !== 'failed';
+  const progress = onBench ? runProgress(run) : null;
+  const claimLeft = onBench ? claimRemainingMs(run, now) : null;
+  const cancellable = onBench && !look.final && run.phase !== 'needs-confirmation' && run.phase !== 'failed';
+  const deviceName = run.serialNumber ?? 'this device';
+  const held = run.heldIdentity;
 
   return (
     <main
@@ -153,6 +184,7 @@ export function DeviceDetailScreen({ runId, from }: { runId: string; from: 'batc
       data-testid="device-detail"
       data-run-id={run.runId}
       data-phase={run.phase}
+      data-on-bench={onBench}
     >
       {backButton}
       <div className={`panel detail-header phase-${run.phase}`}>
@@ -160,11 +192,25 @@ export function DeviceDetailScreen({ runId, from }: { runId: string; from: 'batc
           <span className="muted">Device </span>
           <span className="mono">{run.serialNumber ?? run.portPath}</span>
         </h1>
-        <div className="detail-state">
+        {/* Its own live region: the phase is heard as it changes, with what to do now. */}
+        <div className="detail-state" aria-live="polite" aria-atomic="true" data-testid="detail-phase">
           <PhaseBadge phase={run.phase} />
-          <span className="detail-next">{look.next}</span>
+          {onBench ? <span className="detail-next">{look.next}</span> : null}
         </div>
-        {run.phase === 'done' ? (
+        {onBench ? null : (
+          <p className="read-only-note" data-testid="detail-read-only">
+            <PhaseIcon icon="flag" className="inline-icon" />
+            {batchLabel === null ? (
+              'From an earlier batch'
+            ) : (
+              <>
+                From batch <strong>{batchLabel}</strong>
+              </>
+            )}{' '}
+            — no longer on the bench. This is its record; nothing here acts on the device.
+          </p>
+        )}
+        {onBench && run.phase === 'done' ? (
           <p className="unplug-cue state-ok" data-testid="unplug-cue">
             <PhaseIcon icon="check" className="unplug-icon" />
             Unplug
@@ -193,7 +239,7 @@ export function DeviceDetailScreen({ runId, from }: { runId: string; from: 'batc
               type="button"
               className="danger"
               data-testid="cancel-run"
-              aria-disabled={busy}
+              aria-disabled={action.busy}
               onClick={actions.onCancel}
             >
               Cancel run…
@@ -211,8 +257,11 @@ export function DeviceDetailScreen({ runId, from }: { runId: string; from: 'batc
         {status}
       </p>
 
-      {run.phase === 'needs-confirmation' ? <ReprovisionPanel run={run} actions={actions} /> : null}
-      {run.phase === 'failed' ? <FailurePanel run={run} actions={actions} /> : null}
+      {onBench && run.phase === 'needs-confirmation' ? (
+        <ReprovisionPanel run={run} actions={actions} />
+      ) : null}
+      {onBench && run.phase === 'failed' ? <FailurePanel run={run} actions={actions} /> : null}
+      {!onBench && run.phase === 'failed' ? <FailureRecord run={run} /> : null}
 
       <div className="detail-columns">
         <RunIdentity run={run} now={now} />
@@ -226,25 +275,59 @@ export function DeviceDetailScreen({ runId, from }: { runId: string; from: 'batc
       ) : null}
 
       <ConfirmDialog
-        open={askCancel}
+        open={question === 'cancel'}
         title="Cancel this device?"
         confirmLabel="Cancel run"
         cancelLabel="Keep going"
         danger
         testId="cancel-run-dialog"
-        onCancel={() => setAskCancel(false)}
+        onCancel={() => setQuestion(null)}
         onConfirm={() => {
-          setAskCancel(false);
-          void act(
+          setQuestion(null);
+          act(
             () => store.api.runs.cancel(runId),
             () => 'Cancelled: the claim is wiped and the device was told to stop.',
           );
         }}
       >
         <p>
-          The station stops working on {run.serialNumber ?? 'this device'}: a claim held for it is wiped and
-          the device is told to stop. Plug it in again or retry it later to start over.
+          The station stops working on {deviceName}: a claim held for it is wiped and the device is told to
+          stop. Plug it in again or retry it later to start over.
         </p>
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        open={question === 'reprovision'}
+        title={`Re-provision ${deviceName}?`}
+        confirmLabel="Re-provision"
+        cancelLabel="Not now"
+        danger
+        testId="reprovision-dialog"
+        onCancel={() => setQuestion(null)}
+        onConfirm={() => {
+          setQuestion(null);
+          act(
+            () => store.api.runs.confirmReprovision(runId),
+            () => 'Confirmed: the device is being provisioned again.',
+          );
+        }}
+      >
+        <p>
+          The device gets a new certificate from this batch’s template, and its old certificate{' '}
+          <span className="mono break">{held?.certificateId ?? '(unknown)'}</span>
+        </p>
+        <ul className="consequences">
+          <li>
+            is set <strong>INACTIVE</strong> and detached from{' '}
+            {held?.thingName ? <span className="mono">{held.thingName}</span> : 'its Thing'}: anything still
+            using it can no longer connect;
+          </li>
+          <li>
+            or, if your role may not retire certificates, is left as it is for an administrator (the audit
+            record says which).
+          </li>
+        </ul>
+        <p>This cannot be undone from the station.</p>
       </ConfirmDialog>
     </main>
   );

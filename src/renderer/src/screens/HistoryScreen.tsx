@@ -1,13 +1,19 @@
 import { type KeyboardEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { AuditRowView, BatchHistoryView } from '../../../shared/view-models.js';
+import type { IpcResult } from '../../../shared/ipc-result.js';
+import type { AuditRowView } from '../../../shared/view-models.js';
+import { useIpcRead } from '../hooks/use-ipc-read.js';
+import { useSingleFlight } from '../hooks/use-single-flight.js';
 import { useNavigate } from '../navigation/route.js';
-import { useStationStore } from '../store/use-station-state.js';
+import { readPreference, writePreference } from '../preferences/ui-preferences.js';
+import { useScanHandler } from '../scanner/use-scan-handler.js';
+import { useStationState, useStationStore } from '../store/use-station-state.js';
 import { AuditTable } from './history/AuditTable.js';
 import { BatchPicker } from './history/BatchPicker.js';
 import { DeviceLabelPrintArea } from './history/DeviceLabel.js';
 import { auditFilterOf, auditRowLimit, describeExport, describeShown } from './history/audit-query.js';
 import { createDebouncer } from './history/debouncer.js';
+import { historyPlace } from './history/history-place.js';
 import { type DeviceLabelData, type LabelSizeId, labelSizeOf, labelSizes } from './history/label-sizes.js';
 import { normaliseSearch, searchMaxLength } from './history/search-text.js';
 import { pageDownloadEnvironment } from './history/page-download-environment.js';
@@ -16,9 +22,8 @@ import './history/history.css';
 
 /** Long enough to let a typist finish a word, short enough to feel instant. */
 const searchDelayMs = 250;
-const labelSizeKey = 'station.history.labelSize';
-
-type Loaded<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'error'; message: string };
+/** Stored as "station.history.labelSize", the key this screen has always used. */
+const labelSizeKey = 'history.labelSize';
 
 /** Rows on screen and the filter they answer (what an export then exports). */
 interface ShownRows {
@@ -29,113 +34,96 @@ interface ShownRows {
 
 type ActionStatus = { kind: 'busy' | 'ok' | 'error'; text: string } | null;
 
-function rememberedLabelSize(): LabelSizeId {
-  try {
-    return labelSizeOf(window.localStorage.getItem(labelSizeKey));
-  } catch {
-    return labelSizeOf(null);
-  }
-}
-
-function rememberLabelSize(size: LabelSizeId): void {
-  try {
-    window.localStorage.setItem(labelSizeKey, size);
-  } catch {
-    // Storage refused: the choice lasts while the screen is open.
-  }
-}
-
 /** Past batches and every device the station handled: search, filter, export, print a label. */
 export function HistoryScreen() {
   const store = useStationStore();
+  const { session } = useStationState();
   const navigate = useNavigate();
   const searchId = useId();
   const searchHintId = useId();
   const labelSizeId = useId();
   const searchRef = useRef<HTMLInputElement>(null);
 
-  const [batches, setBatches] = useState<Loaded<BatchHistoryView[]>>({ status: 'loading' });
-  /** The last answer about devices, with the question it answers. */
-  const [answer, setAnswer] = useState<{ query: string; failure: string | null } | null>(null);
-  /** The last rows that arrived and what they answer, kept on screen while the next read is under way. */
-  const [shown, setShown] = useState<ShownRows | null>(null);
-  const [selectedBatchId, setSelectedBatchId] = useState<string | null>(null);
-  const [searchInput, setSearchInput] = useState('');
-  const [search, setSearch] = useState<string | undefined>(undefined);
+  // Back from a device's detail: where the operator was. Otherwise a fresh History.
+  const [place] = useState(() => historyPlace.resume(session?.username ?? null));
+  const returnToRunId = place.openedRunId;
+  const [selectedBatchId, setSelectedBatchId] = useState<string | null>(place.batchId);
+  const [searchInput, setSearchInput] = useState(place.searchInput);
+  const [search, setSearch] = useState<string | undefined>(() => normaliseSearch(place.searchInput));
   const [reloads, setReloads] = useState(0);
   const [actionStatus, setActionStatus] = useState<ActionStatus>(null);
-  const exporting = useRef(false);
-  const [labelSize, setLabelSize] = useState<LabelSizeId>(rememberedLabelSize);
+  const { busy: exporting, run: runExport } = useSingleFlight();
+  const [labelSize, setLabelSize] = useState<LabelSizeId>(() => labelSizeOf(readPreference(labelSizeKey)));
   const [printing, setPrinting] = useState<DeviceLabelData | null>(null);
   const [debouncer] = useState(() => createDebouncer<string | undefined>(searchDelayMs, setSearch));
 
   useEffect(() => () => debouncer.cancel(), [debouncer]);
+  useEffect(() => historyPlace.arrived(), []);
 
+  const batchesRead = useIpcRead(() => store.api.history.batches(), [reloads]);
+  const batches = batchesRead.result;
+
+  // Only the answer to the newest question is shown; an older one arriving late is dropped. The
+  // last rows stay on screen, with the filter they answer, while the next read is under way.
+  const rowsRead = useIpcRead(
+    (): Promise<IpcResult<ShownRows>> =>
+      store.api.history
+        .audit({ ...auditFilterOf({ batchId: selectedBatchId, search }), limit: auditRowLimit })
+        .then((result) =>
+          result.ok ? { ok: true, value: { rows: result.value, batchId: selectedBatchId, search } } : result,
+        ),
+    [selectedBatchId, search ?? null, reloads],
+  );
+  const loadingRows = rowsRead.loading;
+  const shown = rowsRead.result?.ok ? rowsRead.result.value : null;
+  const rowsFailure = !loadingRows && rowsRead.result?.ok === false ? rowsRead.result.error.message : null;
+
+  // Back from a device that is no longer listed: the search is where the operator carries on.
+  const returnHandled = useRef(returnToRunId === null);
   useEffect(() => {
-    let live = true;
-    void store.api.history.batches().then((result) => {
-      if (!live) return;
-      setBatches(
-        result.ok
-          ? { status: 'ready', value: result.value }
-          : { status: 'error', message: result.error.message },
-      );
-    });
-    return () => {
-      live = false;
-    };
-  }, [store, reloads]);
+    if (returnHandled.current || !shown) return;
+    returnHandled.current = true;
+    if (!shown.rows.some((row) => row.runId === returnToRunId)) searchRef.current?.focus();
+  }, [shown, returnToRunId]);
 
-  const query = JSON.stringify([selectedBatchId, search ?? null, reloads]);
-  const loadingRows = answer?.query !== query;
-  const rowsFailure = loadingRows ? null : (answer?.failure ?? null);
-
-  useEffect(() => {
-    let live = true;
-    void store.api.history
-      .audit({ ...auditFilterOf({ batchId: selectedBatchId, search }), limit: auditRowLimit })
-      .then((result) => {
-        // Only the answer to the newest question is shown; an older one arriving late is dropped.
-        if (!live) return;
-        setAnswer({ query, failure: result.ok ? null : result.error.message });
-        if (result.ok) setShown({ rows: result.value, batchId: selectedBatchId, search });
-      });
-    return () => {
-      live = false;
-    };
-  }, [store, selectedBatchId, search, query]);
+  const refresh = () => setReloads((count) => count + 1);
+  const selectBatch = (batchId: string | null) => {
+    setSelectedBatchId(batchId);
+    historyPlace.remember({ batchId });
+  };
+  const changeSearchInput = (text: string) => {
+    setSearchInput(text);
+    historyPlace.remember({ searchInput: text });
+  };
 
   const batchLabelOf = (batchId: string | null): string | null =>
-    (batches.status === 'ready' ? batches.value.find((batch) => batch.id === batchId)?.label : null) ??
-    batchId;
+    (batches?.ok ? batches.value.find((batch) => batch.id === batchId)?.label : null) ?? batchId;
   const shownBatchLabel = batchLabelOf(shown?.batchId ?? null);
 
   const exportShown = useCallback(
-    async (format: 'csv' | 'json') => {
-      // Buttons stay enabled (disabling the focused one would drop focus); a second click waits.
-      if (exporting.current) return;
-      exporting.current = true;
-      setActionStatus({ kind: 'busy', text: `Exporting ${format.toUpperCase()}…` });
-      const result = await store.api.history
-        .export({ format, ...auditFilterOf(shown ?? { batchId: selectedBatchId, search }) })
-        .finally(() => {
-          exporting.current = false;
+    (format: 'csv' | 'json') =>
+      // Buttons stay enabled (disabling the focused one would drop focus); a second press is ignored.
+      runExport(async () => {
+        setActionStatus({ kind: 'busy', text: `Exporting ${format.toUpperCase()}…` });
+        const result = await store.api.history.export({
+          format,
+          ...auditFilterOf(shown ?? { batchId: selectedBatchId, search }),
         });
-      if (!result.ok) {
-        setActionStatus({ kind: 'error', text: `The export failed: ${result.error.message}` });
-        return;
-      }
-      try {
-        const fileName = saveTextFile(result.value, pageDownloadEnvironment);
-        setActionStatus({ kind: 'ok', text: describeExport(fileName, result.value.count) });
-      } catch {
-        setActionStatus({
-          kind: 'error',
-          text: 'The station made the export but this window could not save it. Try again; if it keeps failing, report it.',
-        });
-      }
-    },
-    [store, shown, selectedBatchId, search],
+        if (!result.ok) {
+          setActionStatus({ kind: 'error', text: `The export failed: ${result.error.message}` });
+          return;
+        }
+        try {
+          const fileName = saveTextFile(result.value, pageDownloadEnvironment);
+          setActionStatus({ kind: 'ok', text: describeExport(fileName, result.value.count) });
+        } catch {
+          setActionStatus({
+            kind: 'error',
+            text: 'The station made the export but this window could not save it. Try again; if it keeps failing, report it.',
+          });
+        }
+      }),
+    [runExport, store, shown, selectedBatchId, search],
   );
 
   const printLabel = useCallback((row: AuditRowView) => {
@@ -149,9 +137,13 @@ export function HistoryScreen() {
   }, []);
 
   const showDetails = useCallback(
-    (row: AuditRowView) => navigate({ name: 'device', runId: row.runId, from: 'history' }),
+    (row: AuditRowView) => {
+      historyPlace.remember({ openedRunId: row.runId });
+      navigate({ name: 'device', runId: row.runId, from: 'history' });
+    },
     [navigate],
   );
+  const rememberScroll = useCallback((scrollTop: number) => historyPlace.remember({ scrollTop }), []);
 
   const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key !== 'Enter') return;
@@ -162,8 +154,19 @@ export function HistoryScreen() {
     event.currentTarget.select();
   };
 
+  // A scan made while the focus is elsewhere on History (a row's button, the batch list) searches
+  // for the scanned code as if it had been typed there. The focus moves to the search, its text
+  // selected: the row that had it may not be in the answer, and the next scan replaces the text.
+  useScanHandler((code) => {
+    const text = code.slice(0, searchMaxLength);
+    flushSync(() => changeSearchInput(text));
+    debouncer.fireNow(normaliseSearch(text));
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  });
+
   const clearSearch = () => {
-    setSearchInput('');
+    changeSearchInput('');
     debouncer.fireNow(undefined);
     searchRef.current?.focus();
   };
@@ -172,7 +175,7 @@ export function HistoryScreen() {
     <main className="screen history-screen" aria-labelledby="history-heading" data-testid="history-screen">
       <div className="panel-header">
         <h1 id="history-heading">History</h1>
-        <button type="button" className="secondary" onClick={() => setReloads((count) => count + 1)}>
+        <button type="button" className="secondary" onClick={refresh}>
           Refresh
         </button>
       </div>
@@ -188,11 +191,12 @@ export function HistoryScreen() {
             maxLength={searchMaxLength}
             autoComplete="off"
             spellCheck={false}
-            // The screen exists to find a device: a scanner can type into it straight away.
-            autoFocus
+            // The screen exists to find a device: a scanner can type into it straight away. Back
+            // from a device's detail, that device's Details button takes the focus instead.
+            autoFocus={returnToRunId === null}
             aria-describedby={searchHintId}
             onChange={(event) => {
-              setSearchInput(event.target.value);
+              changeSearchInput(event.target.value);
               debouncer.push(normaliseSearch(event.target.value));
             }}
             onKeyDown={onSearchKey}
@@ -211,26 +215,22 @@ export function HistoryScreen() {
       <div className="history-layout">
         <section className="panel history-batches" aria-labelledby="history-batches-heading">
           <h2 id="history-batches-heading">Batches</h2>
-          {batches.status === 'loading' && <p className="muted">Loading batches…</p>}
-          {batches.status === 'error' && (
+          {!batches && <p className="muted">Loading batches…</p>}
+          {batches?.ok === false && (
             <div className="history-error" role="alert">
               <p>
-                <span aria-hidden="true">✖</span> Could not read the batches: {batches.message}
+                <span aria-hidden="true">✖</span> Could not read the batches: {batches.error.message}
               </p>
-              <button type="button" className="secondary" onClick={() => setReloads((count) => count + 1)}>
+              <button type="button" className="secondary" onClick={refresh}>
                 Try again
               </button>
             </div>
           )}
-          {batches.status === 'ready' &&
+          {batches?.ok &&
             (batches.value.length === 0 ? (
               <p className="muted">No batch has been run on this station yet.</p>
             ) : (
-              <BatchPicker
-                batches={batches.value}
-                selectedId={selectedBatchId}
-                onSelect={setSelectedBatchId}
-              />
+              <BatchPicker batches={batches.value} selectedId={selectedBatchId} onSelect={selectBatch} />
             ))}
         </section>
 
@@ -251,6 +251,7 @@ export function HistoryScreen() {
                 type="button"
                 className="secondary"
                 onClick={() => void exportShown('csv')}
+                aria-disabled={exporting || undefined}
                 data-testid="history-export-csv"
               >
                 Export CSV
@@ -259,6 +260,7 @@ export function HistoryScreen() {
                 type="button"
                 className="secondary"
                 onClick={() => void exportShown('json')}
+                aria-disabled={exporting || undefined}
                 data-testid="history-export-json"
               >
                 Export JSON
@@ -270,7 +272,7 @@ export function HistoryScreen() {
                 onChange={(event) => {
                   const size = labelSizeOf(event.target.value);
                   setLabelSize(size);
-                  rememberLabelSize(size);
+                  writePreference(labelSizeKey, size);
                 }}
                 data-testid="history-label-size"
               >
@@ -294,7 +296,7 @@ export function HistoryScreen() {
               <p>
                 <span aria-hidden="true">✖</span> Could not read the device records: {rowsFailure}
               </p>
-              <button type="button" className="secondary" onClick={() => setReloads((count) => count + 1)}>
+              <button type="button" className="secondary" onClick={refresh}>
                 Try again
               </button>
             </div>
@@ -305,6 +307,9 @@ export function HistoryScreen() {
               busy={loadingRows}
               onPrintLabel={printLabel}
               onDetails={showDetails}
+              initialScrollTop={place.scrollTop}
+              onScrollTop={rememberScroll}
+              returnToRunId={returnToRunId}
             />
           )}
         </section>

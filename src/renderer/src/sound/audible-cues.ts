@@ -1,28 +1,24 @@
 import { useEffect, useSyncExternalStore } from 'react';
+import { announceTransitions } from '../format/transition-announcement.js';
+import { readPreference, writePreference } from '../preferences/ui-preferences.js';
 import type { StationStore } from '../store/station-store.js';
 import { useStationStore } from '../store/use-station-state.js';
 import { type CueBaseline, type CueName, decideCue } from './cue-transitions.js';
 import { playCue, primeAudio } from './tone-player.js';
 
 /** A UI preference, not a secret: whether the station beeps. On unless the operator turned it off. */
-const soundKey = 'station.sound';
+const soundKey = 'sound';
 
 export interface CueState {
   soundOn: boolean;
   /** Cues decided so far (played, or silent because sound is off): lets a test see one happen. */
   count: number;
   last: CueName | null;
+  /** The last cue in words ("SIM0001-001 provisioned as …"), for the queue's live region. */
+  announcement: string;
 }
 
-function readSoundOn(): boolean {
-  try {
-    return localStorage.getItem(soundKey) !== 'off';
-  } catch {
-    return true;
-  }
-}
-
-let state: CueState = { soundOn: readSoundOn(), count: 0, last: null };
+let state: CueState = { soundOn: readPreference(soundKey) !== 'off', count: 0, last: null, announcement: '' };
 const listeners = new Set<() => void>();
 
 function update(patch: Partial<CueState>): void {
@@ -36,11 +32,8 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function setSoundOn(on: boolean): void {
-  try {
-    localStorage.setItem(soundKey, on ? 'on' : 'off');
-  } catch {
-    // Storage unavailable: the choice lasts for this session only.
-  }
+  // Storage unavailable: the choice lasts for this session only.
+  writePreference(soundKey, on ? 'on' : 'off');
   if (on) primeAudio();
   update({ soundOn: on });
 }
@@ -64,7 +57,11 @@ function follow(store: StationStore): void {
     baseline = decision.baseline;
     if (!decision.cue) return;
     if (state.soundOn) playCue(decision.cue);
-    update({ count: state.count + 1, last: decision.cue });
+    update({
+      count: state.count + 1,
+      last: decision.cue,
+      announcement: announceTransitions(decision.transitions),
+    });
   };
   check();
   store.subscribe(check);

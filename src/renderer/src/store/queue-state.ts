@@ -9,6 +9,19 @@ export interface QueueState {
   bays: readonly BayView[];
 }
 
+/** A batch the station is working on (running or paused); a finished or cancelled one is history. */
+export function isBatchOpen(batch: Pick<BatchView, 'status'> | null): boolean {
+  return batch?.status === 'running' || batch?.status === 'paused';
+}
+
+/**
+ * The run as the open batch holds it, or undefined when it is not on the bench any more (a run
+ * of an earlier batch, or of the batch just finished): then nothing can be done to it, only read.
+ */
+export function runOnBench(queue: QueueState, runId: string): RunView | undefined {
+  return isBatchOpen(queue.batch) ? queue.byId.get(runId) : undefined;
+}
+
 export const emptyQueue: QueueState = { batch: null, runs: [], byId: new Map(), bays: [] };
 
 export function queueFromView(view: EngineView): QueueState {

@@ -41,6 +41,8 @@ export class StationStore {
   private state: StationState = initialState;
   private readonly listeners = new Set<() => void>();
   private bridge: StationApi | undefined;
+  /** The whole-view read of applyEngineChange: none, one under way, or one under way and one more to come. */
+  private wholeRead: 'idle' | 'reading' | 'again' = 'idle';
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -124,14 +126,33 @@ export class StationStore {
   }
 
   private applyEngineChange(change: EngineChange): void {
+    // A change arriving while a whole view is being read may be newer than that view: read once more.
+    if (this.wholeRead !== 'idle') this.wholeRead = 'again';
     const merged = mergeEngineChange(this.state.queue, change);
     if (merged) {
       this.update({ queue: merged });
       return;
     }
     // A different batch than the one shown: the change holds only its changed runs, so read it whole.
+    this.readWholeView();
+  }
+
+  /**
+   * Reads the whole engine view, one read at a time: changes that arrive meanwhile fold into one
+   * more read when it answers, so a burst of changes costs two reads and a late answer to an older
+   * read never lands over a newer one.
+   */
+  private readWholeView(): void {
+    if (this.wholeRead !== 'idle') {
+      this.wholeRead = 'again';
+      return;
+    }
+    this.wholeRead = 'reading';
     void this.api.batch.get().then((view) => {
+      const again = this.wholeRead === 'again';
+      this.wholeRead = 'idle';
       if (view.ok) this.update({ queue: queueFromView(view.value) });
+      if (again) this.readWholeView();
     });
   }
 

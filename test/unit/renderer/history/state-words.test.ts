@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  batchStatusWordsOf,
   canPrintLabel,
   outcomeWordsOf,
   toneClassOf,
@@ -21,9 +20,7 @@ describe('history state words', () => {
     expect(outcomeWordsOf('failed').tone).toBe('fail');
   });
 
-  it('words batch statuses and maps tones to the shared state classes', () => {
-    expect(batchStatusWordsOf('running').word).toBe('Running');
-    expect(batchStatusWordsOf('finished').word).toBe('Finished');
+  it('maps tones to the shared state classes', () => {
     expect(toneClassOf('ok')).toBe('state-ok');
     expect(toneClassOf('fail')).toBe('state-fail');
     expect(toneClassOf('muted')).toBe('muted');

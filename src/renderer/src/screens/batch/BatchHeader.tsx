@@ -1,7 +1,7 @@
 import type { BatchView } from '../../../../shared/view-models.js';
-import { batchStatusLook } from '../../format/run-phase.js';
 import { formatClockTime } from '../../format/time.js';
 import type { CueState } from '../../sound/audible-cues.js';
+import { BatchStatusBadge } from './BatchStatusBadge.js';
 import { PhaseIcon } from './PhaseIcon.js';
 
 export interface BatchHeaderProps {
@@ -37,7 +37,6 @@ function Total({
 /** The open batch: what it is, where it stands, and its controls. */
 export function BatchHeader(props: BatchHeaderProps) {
   const { batch, busy, sound } = props;
-  const status = batchStatusLook(batch.status);
   const { counts } = batch;
   return (
     <section className="panel batch-header" aria-labelledby="batch-queue-heading">
@@ -52,13 +51,9 @@ export function BatchHeader(props: BatchHeaderProps) {
             {batch.operatorUsername}
           </p>
         </div>
-        <span
-          className={`batch-status state-${status.tone}`}
-          data-testid="batch-status"
-          data-status={batch.status}
-        >
-          <PhaseIcon icon={status.icon} className="batch-status-icon" />
-          {status.word}
+        {/* Its own live region: "Paused" / "Running" is heard when it changes (e.g. from another window). */}
+        <span className="batch-status-live" aria-live="polite" aria-atomic="true">
+          <BatchStatusBadge status={batch.status} className="batch-status" testId="batch-status" />
         </span>
       </div>
 

@@ -9,6 +9,11 @@ export interface RunQueueProps extends RunRowActions {
   /** Newest first. */
   runs: readonly RunView[];
   retrying: ReadonlySet<string>;
+  /**
+   * The run whose detail the operator just came back from: on mount the list scrolls to it and
+   * its Details button takes the focus, so they are where they left off.
+   */
+  restoreRunId?: string | undefined;
 }
 
 const estimatedRowHeight = 112;
@@ -19,10 +24,14 @@ const estimatedRowHeight = 112;
  * when scrolled away; and a new device arriving on top does not push the rows the operator is
  * looking at (or working in) out from under them.
  */
-export function RunQueue({ runs, retrying, onDetails, onRetry }: RunQueueProps) {
+export function RunQueue({ runs, retrying, restoreRunId, onDetails, onRetry }: RunQueueProps) {
   const scrollElement = useRef<HTMLDivElement>(null);
-  const focusedRunId = useRef<string | null>(null);
+  // The run coming back counts as focused from the start, so the range keeps its row rendered.
+  const focusedRunId = useRef<string | null>(restoreRunId ?? null);
   const firstRunId = useRef<string | null>(null);
+  const pendingRestore = useRef<{ runId: string; scrolled: boolean } | null>(
+    restoreRunId ? { runId: restoreRunId, scrolled: false } : null,
+  );
 
   const indexById = useMemo(() => new Map(runs.map((run, index) => [run.runId, index])), [runs]);
 
@@ -61,6 +70,34 @@ export function RunQueue({ runs, retrying, onDetails, onRetry }: RunQueueProps) 
     const added = (measurements[shiftedTo]?.start ?? 0) - (measurements[0]?.start ?? 0);
     if (added > 0) element.scrollTop += added;
   }, [runs, indexById, virtualizer]);
+
+  // Back from a device's detail: scroll to its row once, then focus its Details as soon as the
+  // row is in the page — unless the operator has put the focus somewhere meanwhile.
+  useLayoutEffect(() => {
+    const pending = pendingRestore.current;
+    if (!pending) return;
+    const index = indexById.get(pending.runId);
+    const active = document.activeElement;
+    if (index === undefined || (active !== null && active !== document.body)) {
+      pendingRestore.current = null;
+      if (focusedRunId.current === pending.runId && !scrollElement.current?.contains(active)) {
+        focusedRunId.current = null;
+      }
+      return;
+    }
+    if (!pending.scrolled) {
+      pending.scrolled = true;
+      virtualizer.scrollToIndex(index, { align: 'center' });
+    }
+    const row = scrollElement.current?.querySelector<HTMLElement>(
+      `[data-run-id="${CSS.escape(pending.runId)}"]`,
+    );
+    const details = row?.querySelector<HTMLButtonElement>('[data-testid="run-details"]');
+    if (details) {
+      pendingRestore.current = null;
+      details.focus();
+    }
+  });
 
   const ticking = useMemo(() => runs.some(runTicks), [runs]);
   const now = useNow(ticking);

@@ -2,8 +2,9 @@ import type { RunView } from '../../../../shared/view-models.js';
 
 /**
  * The run a scanned code names: its serial number, else its Thing name (labels carry either),
- * ignoring case and surrounding spaces. Runs are newest first, so a device retried as a new run
- * is found as its latest attempt.
+ * ignoring case and surrounding spaces. A device has one run per batch (a retry or a re-plug
+ * continues that run, with the same runId); should two runs carry the same code anyway, the
+ * newest wins, as runs are newest first.
  */
 export function findScannedRun(
   runs: readonly Pick<RunView, 'runId' | 'serialNumber' | 'thingName'>[],

@@ -72,19 +72,10 @@ export function ReprovisionPanel({ run, actions }: { run: RunView; actions: Pane
   );
 }
 
-/** A failed run in full: code, message, what to do, the underlying error, and the way out. */
-export function FailurePanel({ run, actions }: { run: RunView; actions: PanelActions }) {
-  const failure = run.failure;
-  if (!failure) return null;
+/** What went wrong, what to do, and the underlying error: the same words live and on record. */
+function FailureFacts({ failure }: { failure: NonNullable<RunView['failure']> }) {
   return (
-    <section
-      className="panel action-panel fail"
-      aria-labelledby="failure-heading"
-      data-testid="failure-panel"
-    >
-      <h2 id="failure-heading">
-        <PhaseIcon icon="cross" className="inline-icon" /> This device failed
-      </h2>
+    <>
       <p className="failure-message-large" data-testid="failure-message">
         {failure.message}
       </p>
@@ -118,6 +109,24 @@ export function FailurePanel({ run, actions }: { run: RunView; actions: PanelAct
           <pre className="mono">{failure.detail}</pre>
         </details>
       ) : null}
+    </>
+  );
+}
+
+/** A failed run in full: code, message, what to do, the underlying error, and the way out. */
+export function FailurePanel({ run, actions }: { run: RunView; actions: PanelActions }) {
+  const failure = run.failure;
+  if (!failure) return null;
+  return (
+    <section
+      className="panel action-panel fail"
+      aria-labelledby="failure-heading"
+      data-testid="failure-panel"
+    >
+      <h2 id="failure-heading">
+        <PhaseIcon icon="cross" className="inline-icon" /> This device failed
+      </h2>
+      <FailureFacts failure={failure} />
       <div className="button-row">
         <button type="button" data-testid="retry-run" aria-disabled={actions.busy} onClick={actions.onRetry}>
           Retry
@@ -132,6 +141,24 @@ export function FailurePanel({ run, actions }: { run: RunView; actions: PanelAct
           Cancel run
         </button>
       </div>
+    </section>
+  );
+}
+
+/** A run that failed and is no longer on the bench: why, for the record; nothing to press. */
+export function FailureRecord({ run }: { run: RunView }) {
+  const failure = run.failure;
+  if (!failure) return null;
+  return (
+    <section
+      className="panel action-panel fail"
+      aria-labelledby="failure-record-heading"
+      data-testid="failure-record"
+    >
+      <h2 id="failure-record-heading">
+        <PhaseIcon icon="cross" className="inline-icon" /> Why this device failed
+      </h2>
+      <FailureFacts failure={failure} />
     </section>
   );
 }

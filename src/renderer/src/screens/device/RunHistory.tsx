@@ -51,7 +51,7 @@ export function DeviceLog({ lines }: { lines: readonly string[] }) {
         <p className="muted">The device printed nothing outside the protocol.</p>
       ) : (
         <div
-          className="device-log"
+          className="device-log scroll-box"
           ref={box}
           tabIndex={0}
           role="region"

@@ -50,7 +50,7 @@ export function SystemReportPanel({ report }: { report: SystemReportView }) {
       <p aria-live="polite" className="muted">
         {saved ?? ''}
       </p>
-      <div className="report-scroll" role="region" aria-label="System report text" tabIndex={0}>
+      <div className="scroll-box report-scroll" role="region" aria-label="System report text" tabIndex={0}>
         <pre className="mono" data-testid="health-report-text">
           {report.content}
         </pre>

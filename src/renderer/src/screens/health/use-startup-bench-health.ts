@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useIpcRead } from '../../hooks/use-ipc-read.js';
 import { useStationStore } from '../../store/use-station-state.js';
 import { startupProblemTextOf } from './check-status.js';
 
@@ -8,17 +9,8 @@ import { startupProblemTextOf } from './check-status.js';
  */
 export function useStartupBenchHealth(): { problem: string | null; dismiss: () => void } {
   const store = useStationStore();
-  const [problem, setProblem] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    void store.api.health.check().then((result) => {
-      if (live) setProblem(startupProblemTextOf(result.ok ? result.value : null));
-    });
-    return () => {
-      live = false;
-    };
-  }, [store]);
-
-  return { problem, dismiss: () => setProblem(null) };
+  const checks = useIpcRead(() => store.api.health.check(), []);
+  const [dismissed, setDismissed] = useState(false);
+  const problem = checks.result ? startupProblemTextOf(checks.result.ok ? checks.result.value : null) : null;
+  return { problem: dismissed ? null : problem, dismiss: () => setDismissed(true) };
 }

@@ -1,9 +1,23 @@
+import { useEffect, useRef } from 'react';
 import type { BatchHistoryView } from '../../../../shared/view-models.js';
+import { batchStatusLook } from '../../format/run-phase.js';
 import { formatDateTime } from '../../format/time.js';
-import { StateWord } from './StateWord.js';
-import { batchStatusWordsOf } from './state-words.js';
+import { PhaseIcon } from '../batch/PhaseIcon.js';
 
-/** Past and open batches; picking one shows only its devices, "All batches" shows every device. */
+/** A batch's state as the queue shows it: the same icon, word and colour on every screen. */
+function BatchStatus({ status }: { status: BatchHistoryView['status'] }) {
+  const look = batchStatusLook(status);
+  return (
+    <span className={`state-word history-batch-status state-${look.tone}`}>
+      <PhaseIcon icon={look.icon} className="inline-icon" /> {look.word}
+    </span>
+  );
+}
+
+/**
+ * Past and open batches; picking one shows only its devices, "All batches" shows every device.
+ * The batch picked before the operator left History is scrolled into view when they return.
+ */
 export function BatchPicker({
   batches,
   selectedId,
@@ -13,8 +27,13 @@ export function BatchPicker({
   selectedId: string | null;
   onSelect: (batchId: string | null) => void;
 }) {
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    listRef.current?.querySelector('[aria-pressed="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, []);
+
   return (
-    <ul className="batch-list" data-testid="history-batches">
+    <ul className="batch-list" ref={listRef} data-testid="history-batches">
       <li>
         <button
           type="button"
@@ -38,7 +57,7 @@ export function BatchPicker({
           >
             <span className="batch-title">
               <span className="batch-label">{batch.label}</span>
-              <StateWord words={batchStatusWordsOf(batch.status)} />
+              <BatchStatus status={batch.status} />
             </span>
             <span className="batch-meta">
               {batch.templateName} · {batch.operatorUsername} at {batch.stationId}

@@ -1,6 +1,9 @@
-import type { AuditRowView, BatchStatusName } from '../../../../shared/view-models.js';
+import type { AuditRowView } from '../../../../shared/view-models.js';
 
-/** A state as the operator reads it: a word, an icon beside it, and the tone that colours both. */
+/**
+ * A device outcome as the operator reads it: a word, an icon beside it, and the tone that colours
+ * both. These are History's own; a batch's state comes from format/run-phase.ts, as on the queue.
+ */
 export interface StateWords {
   word: string;
   /** A symbol drawn beside the word (hidden from screen readers: the word says it). */
@@ -17,19 +20,8 @@ const outcomeWords: Record<AuditOutcome, StateWords> = {
   'already-provisioned': { word: 'Already provisioned', icon: '↺', tone: 'warn' },
 };
 
-const batchStatusWords: Record<BatchStatusName, StateWords> = {
-  running: { word: 'Running', icon: '▶', tone: 'busy' },
-  paused: { word: 'Paused', icon: '⏸', tone: 'warn' },
-  finished: { word: 'Finished', icon: '✔', tone: 'ok' },
-  cancelled: { word: 'Cancelled', icon: '⊘', tone: 'muted' },
-};
-
 export function outcomeWordsOf(outcome: AuditOutcome): StateWords {
   return outcomeWords[outcome];
-}
-
-export function batchStatusWordsOf(status: BatchStatusName): StateWords {
-  return batchStatusWords[status];
 }
 
 /** The class that colours a state; muted states use the shared muted text colour. */

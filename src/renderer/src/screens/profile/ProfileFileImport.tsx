@@ -1,9 +1,8 @@
-import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { ProfileSwitchError } from './ProfileSwitchError.js';
 import {
-  MAX_AMPLIFY_OUTPUTS_CHARS,
   profileSourceFromFile,
-  readProfileFile,
+  readPickedProfileFile,
   type BesideAmplifyOutputsFields,
   type ProfileFileReading,
 } from './profile-file-reading.js';
@@ -24,26 +23,23 @@ export function ProfileFileImport({ profileSwitch }: { profileSwitch: ProfileSwi
     name: '',
   });
   const error = profileSwitch.error?.way === 'file' ? profileSwitch.error.message : null;
+  /** Counts picks: a slow read of an earlier file never replaces the newest one, nor lands after unmount. */
+  const pickCount = useRef(0);
+  useEffect(() => {
+    const picks = pickCount;
+    return () => {
+      picks.current += 1;
+    };
+  }, []);
 
   const onPick = async (event: ChangeEvent<HTMLInputElement>) => {
+    const pick = ++pickCount.current;
     const file = event.target.files?.[0];
-    if (!file) {
-      setPicked(null);
-      return;
-    }
-    // Not read at all when far too large; the exact limits are checked on the text.
-    if (file.size > 4 * MAX_AMPLIFY_OUTPUTS_CHARS) {
-      setPicked({
-        fileName: file.name,
-        reading: {
-          kind: 'unreadable',
-          problem: `${file.name} is too large to be a profile. Pick another file.`,
-        },
-      });
-      return;
-    }
-    const text = await file.text();
-    setPicked({ fileName: file.name, reading: readProfileFile(file.name, text) });
+    // The file before it is not offered any more while this one is read.
+    setPicked(null);
+    if (!file) return;
+    const reading = await readPickedProfileFile(file);
+    if (pick === pickCount.current) setPicked({ fileName: file.name, reading });
   };
 
   const onSubmit = (event: FormEvent) => {

@@ -26,6 +26,34 @@ export type ProfileFileReading =
 export const MAX_PROFILE_JSON_CHARS = 128 * 1024;
 export const MAX_AMPLIFY_OUTPUTS_CHARS = 512 * 1024;
 
+/** When the picked file cannot be read at all (moved, deleted, locked, its drive gone). */
+export const fileNotReadProblem =
+  'That file could not be read. Check that it is still there and that this account may open it, then pick it again.';
+
+/** What of a picked File the reading needs; a plain object stands in for it in tests. */
+export interface PickedProfileFile {
+  name: string;
+  size: number;
+  text(): Promise<string>;
+}
+
+/**
+ * Reads a picked file: not at all when far too large (the exact limits are checked on the text),
+ * and "could not be read" when the file system refuses, instead of an unhandled rejection.
+ */
+export async function readPickedProfileFile(file: PickedProfileFile): Promise<ProfileFileReading> {
+  if (file.size > 4 * MAX_AMPLIFY_OUTPUTS_CHARS) {
+    return { kind: 'unreadable', problem: `${file.name} is too large to be a profile. Pick another file.` };
+  }
+  let text: string;
+  try {
+    text = await file.text();
+  } catch {
+    return { kind: 'unreadable', problem: fileNotReadProblem };
+  }
+  return readProfileFile(file.name, text);
+}
+
 export function readProfileFile(fileName: string, text: string): ProfileFileReading {
   let document: unknown;
   try {

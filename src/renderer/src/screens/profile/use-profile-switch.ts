@@ -1,4 +1,5 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useSingleFlight } from '../../hooks/use-single-flight.js';
 import { useNavigate } from '../../navigation/route.js';
 import type { IpcResult } from '../../../../shared/ipc-result.js';
 import type { ProfileView } from '../../../../shared/view-models.js';
@@ -23,34 +24,32 @@ export interface ProfileSwitch {
 export function useProfileSwitch(): ProfileSwitch {
   const store = useStationStore();
   const navigate = useNavigate();
-  const [busy, setBusy] = useState<ProfileWay | null>(null);
+  const { busy, run } = useSingleFlight();
+  const [way, setWay] = useState<ProfileWay | null>(null);
   const [error, setError] = useState<ProfileSwitch['error']>(null);
-  const inFlight = useRef(false);
 
   const use = useCallback(
-    async (source: ProfileSource, way: ProfileWay) => {
-      if (inFlight.current) return null;
-      inFlight.current = true;
-      setBusy(way);
-      setError(null);
-      try {
+    async (source: ProfileSource, chosen: ProfileWay) => {
+      // Null stays the answer when another switch was still under way (the press was ignored).
+      const answer: { result: IpcResult<ProfileView> | null } = { result: null };
+      await run(async () => {
+        setWay(chosen);
+        setError(null);
         const result = await store.act(store.api.profile.use(source), (profile) => ({ profile }));
+        answer.result = result;
         if (!result.ok) {
           // Shown beside the way used; once is enough.
-          setError({ way, message: result.error.message });
+          setError({ way: chosen, message: result.error.message });
           store.dismissNotice();
-          return result;
+          return;
         }
         await store.reload();
         navigate({ name: 'batch' });
-        return result;
-      } finally {
-        inFlight.current = false;
-        setBusy(null);
-      }
+      });
+      return answer.result;
     },
-    [store, navigate],
+    [run, store, navigate],
   );
 
-  return { busy, error, use };
+  return { busy: busy ? way : null, error, use };
 }

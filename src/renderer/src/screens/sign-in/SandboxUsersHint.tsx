@@ -34,7 +34,9 @@ export function SandboxUsersHint() {
                   <td className="mono sandbox-user-password">
                     {user.password}
                     {user.temporary && (
-                      <span className="sandbox-user-temporary">temporary, replaced at first sign-in</span>
+                      <span className="sandbox-user-temporary">
+                        temporary: works until changed at first sign-in
+                      </span>
                     )}
                   </td>
                   <td>{user.purpose}</td>

@@ -1,8 +1,7 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStationStore } from '../../store/use-station-state.js';
 import { OneTimeCodeField } from './OneTimeCodeField.js';
 import { SignInError } from './SignInError.js';
-import { oneTimeCodeProblem } from './one-time-code.js';
+import { useOneTimeCodeSubmit } from './use-one-time-code-submit.js';
 import type { SignInCall } from './use-sign-in-call.js';
 
 /** The account has an authenticator app: its current 6-digit code finishes the sign-in. */
@@ -16,29 +15,10 @@ export function TotpCodeStep({
   onStartAgain: () => void;
 }) {
   const store = useStationStore();
-  const [code, setCode] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const codeRef = useRef<HTMLInputElement>(null);
+  const { code, setCode, codeRef, message, onSubmit } = useOneTimeCodeSubmit(call, (typed) =>
+    store.api.session.answer({ step: 'totp-code', code: typed }),
+  );
 
-  useEffect(() => codeRef.current?.focus(), []);
-
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found = oneTimeCodeProblem(code);
-    setProblem(found);
-    if (found) {
-      codeRef.current?.focus();
-      return;
-    }
-    const result = await call.run(() => store.api.session.answer({ step: 'totp-code', code }));
-    // A wrong or expired code: the next one is typed fresh.
-    if (result && !result.ok) {
-      setCode('');
-      codeRef.current?.focus();
-    }
-  };
-
-  const message = problem ?? call.error;
   return (
     <form className="stack sign-in-form" onSubmit={(event) => void onSubmit(event)} noValidate>
       <h2>Enter your authenticator code</h2>

@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { QrCode } from '../../components/QrCode.js';
 import { useStationStore } from '../../store/use-station-state.js';
+import { ClipboardSecret } from './clipboard-secret.js';
 import { OneTimeCodeField } from './OneTimeCodeField.js';
 import { SignInError } from './SignInError.js';
-import { oneTimeCodeProblem } from './one-time-code.js';
 import { totpSecretGroups } from './totp-secret-groups.js';
+import { useOneTimeCodeSubmit } from './use-one-time-code-submit.js';
 import type { SignInCall } from './use-sign-in-call.js';
 
 type CopyState = 'idle' | 'copied' | 'failed';
@@ -27,42 +28,30 @@ export function TotpSetupStep({
 }) {
   const store = useStationStore();
   const [setup] = useState(offered);
-  const [code, setCode] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
   const [copy, setCopy] = useState<CopyState>('idle');
-  const codeRef = useRef<HTMLInputElement>(null);
-  const canCopy = typeof navigator.clipboard?.writeText === 'function';
+  const [clipboard] = useState(() => new ClipboardSecret(navigator.clipboard));
+  const { code, setCode, codeRef, message, onSubmit } = useOneTimeCodeSubmit(call, (typed) =>
+    store.api.session.answer({ step: 'totp-setup', code: typed }),
+  );
 
-  useEffect(() => codeRef.current?.focus(), []);
+  // Leaving set-up (signed in, Start again, another screen) wipes a key we put on the clipboard.
+  useEffect(() => {
+    clipboard.begin();
+    return () => void clipboard.clear();
+  }, [clipboard]);
 
   const copySecret = async () => {
     if (!setup) return;
-    try {
-      await navigator.clipboard.writeText(setup.secret);
-      setCopy('copied');
-    } catch {
-      setCopy('failed');
-    }
+    setCopy((await clipboard.copy(setup.secret)) ? 'copied' : 'failed');
   };
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found = oneTimeCodeProblem(code);
-    setProblem(found);
-    if (found) {
-      codeRef.current?.focus();
-      return;
-    }
-    const result = await call.run(() => store.api.session.answer({ step: 'totp-setup', code }));
-    if (result && !result.ok) {
-      setCode('');
-      codeRef.current?.focus();
-    }
+  const submit = async (event: FormEvent) => {
+    const result = await onSubmit(event);
+    if (result?.ok) await clipboard.clear();
   };
 
-  const message = problem ?? call.error;
   return (
-    <form className="stack sign-in-form" onSubmit={(event) => void onSubmit(event)} noValidate>
+    <form className="stack sign-in-form" onSubmit={(event) => void submit(event)} noValidate>
       <h2>Set up your authenticator app</h2>
       <p>
         {username ? <strong>{username}</strong> : 'This account'} must sign in with a code from an
@@ -84,11 +73,19 @@ export function TotpSetupStep({
               {totpSecretGroups(setup.secret).join(' ')}
             </code>
           </p>
-          {canCopy && (
+          {clipboard.canCopy && (
             <div className="button-row">
-              <button type="button" className="secondary" onClick={() => void copySecret()}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => void copySecret()}
+                aria-describedby="totp-copy-clears"
+              >
                 Copy key
               </button>
+              <span id="totp-copy-clears" className="field-hint" data-testid="totp-copy-clears">
+                Cleared from the clipboard after set-up.
+              </span>
               <span role="status" className="muted">
                 {copy === 'copied'
                   ? 'Copied. Paste it into the authenticator app.'

@@ -31,7 +31,7 @@ export const sandboxUsers: readonly SandboxUser[] = [
     username: 'newhire',
     password: 'Newhire-Temp0rary!',
     temporary: true,
-    purpose: 'Temporary password: asks for a new password first.',
+    purpose: 'Asks for a new password first; after that, sign in with the one you chose.',
   },
   {
     username: 'mfa-installer',

@@ -1,4 +1,5 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useSingleFlight } from '../../hooks/use-single-flight.js';
 import type { IpcResult } from '../../../../shared/ipc-result.js';
 import type { SessionView } from '../../../../shared/view-models.js';
 import { useStationStore } from '../../store/use-station-state.js';
@@ -8,6 +9,7 @@ export interface SignInCall {
   busy: boolean;
   /** Main's words for the last refusal, shown beside the form. */
   error: string | null;
+  /** Main's answer; null when another call was still under way. */
   run: (call: () => Promise<IpcResult<SessionView>>) => Promise<IpcResult<SessionView> | null>;
 }
 
@@ -19,30 +21,26 @@ export interface SignInCall {
  */
 export function useSignInCall(): SignInCall {
   const store = useStationStore();
-  const [busy, setBusy] = useState(false);
+  // Enter pressed twice before the button disabled itself: one call only.
+  const { busy, run: runOnce } = useSingleFlight();
   const [error, setError] = useState<string | null>(null);
-  const inFlight = useRef(false);
 
   const run = useCallback(
     async (call: () => Promise<IpcResult<SessionView>>) => {
-      // Enter pressed twice before the button disabled itself: one call only.
-      if (inFlight.current) return null;
-      inFlight.current = true;
-      setBusy(true);
-      setError(null);
-      try {
+      // Null stays the answer when another call was still under way (the press was ignored).
+      const answer: { result: IpcResult<SessionView> | null } = { result: null };
+      await runOnce(async () => {
+        setError(null);
         const result = await store.act(call(), (session) => ({ session }));
+        answer.result = result;
         if (!result.ok) {
           setError(result.error.message);
           store.dismissNotice();
         }
-        return result;
-      } finally {
-        inFlight.current = false;
-        setBusy(false);
-      }
+      });
+      return answer.result;
     },
-    [store],
+    [runOnce, store],
   );
 
   return { busy, error, run };
