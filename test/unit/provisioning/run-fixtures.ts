@@ -152,8 +152,8 @@ export class Run {
   deviceReturned(portPath = '/dev/ttyUSB3', usbLocation: string | null = '1-1.4'): RunEvent {
     return { type: 'device-returned', at: this.at(), portPath, usbLocation };
   }
-  retry(): RunEvent {
-    return { type: 'retry', at: this.at() };
+  retry(connected = true): RunEvent {
+    return { type: 'retry', at: this.at(), connected };
   }
   cancel(): RunEvent {
     return { type: 'cancel', at: this.at() };

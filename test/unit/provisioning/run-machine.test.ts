@@ -538,6 +538,21 @@ describe('the cable', () => {
     },
   );
 
+  it('Retry while the cable is still out waits for the device instead of failing again', () => {
+    const run = runIn('delivery');
+    run.must(run.deviceLost());
+    const attempt = run.state.attempt;
+    const t = run.must(run.retry(false));
+    expect(run.phase).toBe('unplugged');
+    expect(t.effects).toEqual([]);
+    expect(run.state).toMatchObject({ failure: null, finishedAt: null, attempt: attempt + 1 });
+
+    // Plugging it in then continues that attempt; it does not count another one.
+    run.must(run.deviceReturned());
+    expect(run.phase).toBe('handshake');
+    expect(run.state.attempt).toBe(attempt + 1);
+  });
+
   it('verification, retiring and the settled phases do not care about the cable', () => {
     for (const phase of [
       'verification',

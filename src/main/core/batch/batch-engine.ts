@@ -567,7 +567,7 @@ export class BatchEngine extends EventEmitter<EngineEvents> {
 
   private retryNow(runId: string): void {
     if (!this.acceptsDevices()) return;
-    this.dispatch(runId, { type: 'retry', at: this.now() });
+    this.dispatch(runId, { type: 'retry', at: this.now(), connected: this.executor.hasLink(runId) });
   }
 
   // ---- slots --------------------------------------------------------------------------------------

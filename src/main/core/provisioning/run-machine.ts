@@ -109,6 +109,15 @@ export function transition(state: RunState, event: RunEvent): Transition {
           [{ type: 'verify', expected: state.result }],
         );
       }
+      if (!event.connected) {
+        // The cable is still out: a new attempt that waits for the device instead of failing again.
+        return enter(
+          { ...state, failure: null, finishedAt: null, attempt: state.attempt + 1 },
+          'unplugged',
+          event.at,
+          [],
+        );
+      }
       return restartHandshake(state, event.at, true);
 
     case 'cancel':

@@ -136,7 +136,8 @@ export type RunEvent =
   | { type: 'timeout'; at: number; phaseSeq: number }
   | { type: 'device-lost'; at: number }
   | { type: 'device-returned'; at: number; portPath: string; usbLocation: string | null }
-  | { type: 'retry'; at: number }
+  /** `connected`: whether the device's link is open now; without it the run waits for the device. */
+  | { type: 'retry'; at: number; connected: boolean }
   | { type: 'cancel'; at: number }
   | { type: 'recover'; at: number };
 
