@@ -1,5 +1,13 @@
 import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/react-virtual';
-import { type FocusEvent, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
+import {
+  type FocusEvent,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+} from 'react';
 import type { RunView } from '../../../../shared/view-models.js';
 import { runTicks } from './run-progress.js';
 import { RunRow, type RunRowActions } from './RunRow.js';
@@ -16,7 +24,24 @@ export interface RunQueueProps extends RunRowActions {
   restoreRunId?: string | undefined;
 }
 
-const estimatedRowHeight = 112;
+/**
+ * Rows have one fixed height per layout (texts are clamped; the detail shows them whole): measuring
+ * each row as it scrolls in cost long tasks at 10,000 rows and fought the browser's smooth scrolling
+ * (End stopped half-way). The narrow layout (batch-queue.css, max-width 1100px) stacks the outcome.
+ */
+const narrowLayout = '(max-width: 1100px)';
+const rowHeight = { wide: 120, narrow: 204 } as const;
+
+function subscribeToLayout(onChange: () => void): () => void {
+  const query = window.matchMedia(narrowLayout);
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+}
+
+function useRowHeight(): number {
+  const narrow = useSyncExternalStore(subscribeToLayout, () => window.matchMedia(narrowLayout).matches);
+  return narrow ? rowHeight.narrow : rowHeight.wide;
+}
 
 /**
  * Every device of the batch, newest first, virtualised so 10,000 rows cost what 20 do. Rows are
@@ -33,6 +58,7 @@ export function RunQueue({ runs, retrying, restoreRunId, onDetails, onRetry }: R
     restoreRunId ? { runId: restoreRunId, scrolled: false } : null,
   );
 
+  const itemHeight = useRowHeight();
   const indexById = useMemo(() => new Map(runs.map((run, index) => [run.runId, index])), [runs]);
 
   const rangeExtractor = useCallback(
@@ -50,11 +76,13 @@ export function RunQueue({ runs, retrying, restoreRunId, onDetails, onRetry }: R
   const virtualizer = useVirtualizer({
     count: runs.length,
     getScrollElement: () => scrollElement.current,
-    estimateSize: () => estimatedRowHeight,
+    estimateSize: () => itemHeight,
     getItemKey: (index) => runs[index]?.runId ?? index,
     overscan: 4,
     rangeExtractor,
   });
+
+  useEffect(() => virtualizer.measure(), [virtualizer, itemHeight]);
 
   // New runs arrive on top. While the operator is scrolled down or has the focus in the list,
   // keep what they see in place by scrolling down by what was added above it.
@@ -137,7 +165,6 @@ export function RunQueue({ runs, retrying, restoreRunId, onDetails, onRetry }: R
           return (
             <li
               key={item.key}
-              ref={virtualizer.measureElement}
               data-index={item.index}
               data-testid="run-row"
               data-run-id={run.runId}
@@ -146,7 +173,7 @@ export function RunQueue({ runs, retrying, restoreRunId, onDetails, onRetry }: R
               aria-setsize={runs.length}
               aria-posinset={item.index + 1}
               className="queue-item"
-              style={{ transform: `translateY(${item.start}px)` }}
+              style={{ transform: `translateY(${item.start}px)`, height: itemHeight }}
             >
               <RunRow
                 run={run}
