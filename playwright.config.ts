@@ -1,13 +1,18 @@
 import { defineConfig } from '@playwright/test';
+import type { StationTarget } from './test/e2e/harness/support/station-test.js';
 
 /**
  * harness: the real renderer in Debian's Chromium, wired to the real core through the harness.
- * electron: the real app through Playwright's _electron; skipped with a printed reason where no
- * Electron binary exists (it cannot be downloaded on our CI machines).
+ * electron: the real app through Playwright's _electron — its own spec and the same flow specs as
+ * the harness (their fixture gives a page from the Electron window); skipped with a printed reason
+ * where no Electron binary exists (it cannot be downloaded on our CI machines).
+ * Screens: every screen's screenshot lands in test-results/screens/<project>/ (see screen-capture.ts).
  */
-export default defineConfig({
+export default defineConfig<{ stationTarget: StationTarget }>({
   testDir: 'test/e2e',
-  timeout: 30_000,
+  outputDir: 'test-results',
+  // A flow starts a station (about 7 s on two busy cores) and provisions real simulated devices.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
@@ -17,6 +22,7 @@ export default defineConfig({
       name: 'harness',
       testDir: 'test/e2e/harness',
       use: {
+        stationTarget: 'harness',
         browserName: 'chromium',
         launchOptions: {
           executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -32,6 +38,13 @@ export default defineConfig({
         },
       },
     },
-    { name: 'electron', testDir: 'test/e2e/electron' },
+    {
+      name: 'electron',
+      testDir: 'test/e2e',
+      testMatch: ['electron/**/*.spec.ts', 'harness/**/*.spec.ts'],
+      // It drives a browser page of its own (raw serial ports, the token URL): harness only.
+      testIgnore: ['harness/device-list.spec.ts'],
+      use: { stationTarget: 'electron' },
+    },
   ],
 });

@@ -62,7 +62,11 @@ export class ProfileWorkspace {
   }
 }
 
-function profileKey(profile: StationProfile): string {
+/** Which folder under profiles/ a profile's session and journal live in: one per user pool client. */
+export function profileKey(profile: {
+  region: string;
+  cognito: Pick<StationProfile['cognito'], 'userPoolId' | 'userPoolClientId'>;
+}): string {
   return createHash('sha256')
     .update(`${profile.region}\n${profile.cognito.userPoolId}\n${profile.cognito.userPoolClientId}`)
     .digest('hex')

@@ -1,48 +1,56 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
 import { PtyPair } from '../../../sandbox/devices/pty-pair.js';
+import { projectRoot, startHarnessProcess, type HarnessProcess } from './support/harness-process.js';
+import { seeded, signIn } from './support/station-flows.js';
 
-const projectRoot = resolve(import.meta.dirname, '../../..');
 const packageVersion = (
   JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
-let harness: ChildProcess;
-let harnessUrl: string;
+let harness: HarnessProcess;
+let dataDirectory: string;
 let portsDirectory: string;
 
 test.beforeAll(async () => {
+  dataDirectory = mkdtempSync(join(tmpdir(), 'station-e2e-device-list-'));
   portsDirectory = mkdtempSync(join(tmpdir(), 'station-e2e-ports-'));
-  harness = spawn(
-    join(projectRoot, 'node_modules/.bin/tsx'),
-    ['test/harness/serve.ts', '--json', '--poll-ms', '200', '--ports', `${portsDirectory}/tty-*`],
-    { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: harness.stdout! });
-  harnessUrl = await new Promise<string>((resolveUrl, reject) => {
-    harness.once('exit', (code) => reject(new Error(`harness exited with ${String(code)}`)));
-    lines.once('line', (line) => resolveUrl((JSON.parse(line) as { url: string }).url));
+  // The embedded sandbox without simulated devices: only the ports this spec makes appear.
+  harness = await startHarnessProcess({
+    dataDirectory,
+    devices: 0,
+    portPatterns: [`${portsDirectory}/tty-*`],
   });
 });
 
-test.afterAll(() => {
-  harness.kill('SIGTERM');
+test.afterAll(async () => {
+  await harness.stop();
   rmSync(portsDirectory, { recursive: true, force: true });
+  rmSync(dataDirectory, { recursive: true, force: true });
 });
 
+/**
+ * The port list and settings live on the batch set-up screen, folded under "Serial ports". The
+ * station is shared by this file's tests: an earlier one may have signed in already.
+ */
+async function openSerialPorts(page: Page): Promise<void> {
+  await page.goto(harness.url);
+  const setup = page.getByRole('heading', { level: 1, name: 'Start a batch' });
+  await expect(setup.or(page.getByRole('heading', { level: 1, name: 'Sign in' }))).toBeVisible();
+  if (!(await setup.isVisible())) await signIn(page, seeded.installer);
+  await page.getByText(/^Serial ports — \d+ ports? seen$/).click();
+}
+
 test('shows the station version from the core', async ({ page }) => {
-  await page.goto(harnessUrl);
+  await page.goto(harness.url);
   await expect(page.getByTestId('app-version')).toHaveText(`v${packageVersion}`);
   await expect(page.getByTestId('app-status')).toContainText('Sandbox (embedded)');
 });
 
 test('a pseudo-terminal device appears and disappears live', async ({ page }) => {
-  await page.goto(harnessUrl);
-  await page.getByRole('button', { name: 'Batch queue', exact: true }).click();
+  await openSerialPorts(page);
   const stationPath = join(portsDirectory, 'tty-bench-1');
   const row = page.locator(`[data-testid="device-row"][data-path="${stationPath}"]`);
   await expect(row).toHaveCount(0);
@@ -60,8 +68,7 @@ test('a pseudo-terminal device appears and disappears live', async ({ page }) =>
 });
 
 test('a bad port path is refused with the station’s own message and nothing is lost', async ({ page }) => {
-  await page.goto(harnessUrl);
-  await page.getByRole('button', { name: 'Batch queue', exact: true }).click();
+  await openSerialPorts(page);
   await page.getByLabel('Port path or glob').fill('relative/path');
   await page.getByRole('button', { name: 'Add' }).click();
   await expect(page.getByRole('alert')).toContainText('must be absolute');
@@ -69,7 +76,7 @@ test('a bad port path is refused with the station’s own message and nothing is
 });
 
 test('the bridge refuses a page without the token', async ({ request }) => {
-  const tokenless = new URL(harnessUrl);
+  const tokenless = new URL(harness.url);
   tokenless.pathname = '/index.html';
   expect((await request.get(tokenless.toString())).status()).toBe(404);
 });
