@@ -1,5 +1,5 @@
 import { captureScreen } from './support/screen-capture.js';
-import { csvRecords } from './support/csv-records.js';
+import { csvRecords } from '../../support/csv-records.js';
 import { saveFrom } from './support/saved-file.js';
 import {
   expectDoneCount,

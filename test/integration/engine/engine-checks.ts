@@ -5,6 +5,7 @@ import type { CertificateRecord, ThingRecord } from '../../../sandbox/iot/regist
 import { auditToCsv, auditToJson } from '../../../src/main/core/audit/audit-export.js';
 import type { AuditRecord, Journal } from '../../../src/main/core/journal/journal.js';
 import { slotPhases, type RunPhase, type RunState } from '../../../src/main/core/provisioning/run-state.js';
+import { csvRecords } from '../../support/csv-records.js';
 import { STATION_ID, type EngineRig } from './engine-fixture.js';
 
 /**
@@ -66,7 +67,7 @@ export function expectEverythingAgrees(
   const audit = journal.audit({ batchId });
   expect(audit.map((row) => row.serialNumber).sort(), 'one audit row per device').toEqual(serials);
   expect(new Set(audit.map((row) => row.runId)).size).toBe(audit.length);
-  const csv = parseCsv(auditToCsv(audit));
+  const csv = csvRecords(auditToCsv(audit));
   const json = JSON.parse(auditToJson(audit)) as { count: number; records: Record<string, unknown>[] };
   expect(json.count).toBe(audit.length);
   expect(csv.length).toBe(audit.length);
@@ -193,41 +194,4 @@ export function maxRunsInSlotPhases(journal: Journal, batchId: string): number {
     max = Math.max(max, inSlots);
   }
   return max;
-}
-
-/** RFC 4180 with a header row; drops the export's formula guard (one leading `'`). */
-export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index] as string;
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        field += '"';
-        index++;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\r' && text[index + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      index++;
-    } else field += char;
-  }
-  const [header = [], ...body] = rows;
-  return body.map((cells) =>
-    Object.fromEntries(
-      header.map((name, column) => {
-        const cell = cells[column] ?? '';
-        return [name, /^'[=+\-@\t\r']/.test(cell) ? cell.slice(1) : cell];
-      }),
-    ),
-  );
 }

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TEMPLATE_NAME } from '../../../sandbox/orchestrator/sandbox-seed.js';
 import type { RunView } from '../../../src/shared/view-models.js';
 import { SecretSearch, type Haystack, type Secret, type SecretHit } from '../../support/secret-search.js';
-import { derFingerprint, parseCsv } from '../engine/engine-checks.js';
+import { csvRecords } from '../../support/csv-records.js';
+import { derFingerprint } from '../engine/engine-checks.js';
 import { STATION_ID, startStationWorld, type StationWorld } from './station-world.js';
 
 /**
@@ -242,7 +243,7 @@ describe('the station core through IPC', () => {
     const jsonExport = await exported('json');
     expect(csvExport).toMatchObject({ mediaType: 'text/csv', count: rows.length });
     expect(jsonExport).toMatchObject({ mediaType: 'application/json', count: rows.length });
-    const csv = parseCsv(csvExport.content);
+    const csv = csvRecords(csvExport.content);
     const json = (JSON.parse(jsonExport.content) as { records: Record<string, unknown>[] }).records;
     expect(csv).toHaveLength(rows.length);
     expect(json).toHaveLength(rows.length);

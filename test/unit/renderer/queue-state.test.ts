@@ -6,22 +6,10 @@ import {
   queueFromView,
   runOnBench,
 } from '../../../src/renderer/src/store/queue-state.js';
-import type { BatchView, RunView } from '../../../src/shared/view-models.js';
+import type { RunView } from '../../../src/shared/view-models.js';
+import { batchViewOf } from './view-fixtures.js';
 
-const batch: BatchView = {
-  id: 'batch-1',
-  label: 'Line 3',
-  templateName: 'Template',
-  parameters: {},
-  targetCount: null,
-  bays: 1,
-  status: 'running',
-  operatorUsername: 'installer',
-  createdAt: 1,
-  finishedAt: null,
-  counts: { done: 0, failed: 0, waiting: 0, active: 0, cancelled: 0 },
-  devicesPerHour: null,
-};
+const batch = batchViewOf('batch-1', 'Line 3');
 
 function run(runId: string, startedAt: number, phase: RunView['phase'] = 'queued'): RunView {
   return {

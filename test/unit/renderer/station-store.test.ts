@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StationApi } from '../../../src/preload/station-api.js';
 import type { IpcResult } from '../../../src/shared/ipc-result.js';
-import type { BatchView, EngineChange, EngineView } from '../../../src/shared/view-models.js';
+import type { EngineChange, EngineView } from '../../../src/shared/view-models.js';
 import { StationStore } from '../../../src/renderer/src/store/station-store.js';
+import { batchViewOf } from './view-fixtures.js';
 
-function batchOf(id: string, label = id): BatchView {
-  return {
-    id,
-    label,
-    templateName: 'Template',
-    parameters: {},
-    targetCount: null,
-    bays: 1,
-    status: 'running',
-    operatorUsername: 'installer',
-    createdAt: 1,
-    finishedAt: null,
-    counts: { done: 0, failed: 0, waiting: 0, active: 0, cancelled: 0 },
-    devicesPerHour: null,
-  };
-}
+const batchOf = batchViewOf;
 
 /** A bridge whose batch.get answers only when the test says so, oldest call first. */
 function fakeBridge() {

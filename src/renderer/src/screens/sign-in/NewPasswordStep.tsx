@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStationStore } from '../../store/use-station-state.js';
-import { SignInError } from './SignInError.js';
+import { StepFooter } from './StepFooter.js';
 import { newPasswordCheck, newPasswordProblem } from './new-password-check.js';
 import type { SignInCall } from './use-sign-in-call.js';
 
@@ -103,15 +103,14 @@ export function NewPasswordStep({
         />
         Show passwords
       </label>
-      <SignInError id="sign-in-error" message={message} />
-      <div className="button-row">
-        <button type="submit" disabled={call.busy} data-testid="new-password-submit">
-          {call.busy ? 'Saving…' : 'Set new password'}
-        </button>
-        <button type="button" className="secondary" disabled={call.busy} onClick={onStartAgain}>
-          Start again
-        </button>
-      </div>
+      <StepFooter
+        message={message}
+        busy={call.busy}
+        submitLabel="Set new password"
+        busyLabel="Saving…"
+        submitTestId="new-password-submit"
+        onStartAgain={onStartAgain}
+      />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStationStore } from '../../store/use-station-state.js';
-import { SignInError } from './SignInError.js';
+import { StepFooter } from './StepFooter.js';
 import { saysPasswordIsWrong, signInFormProblem } from './sign-in-form-check.js';
 import type { SignInCall } from './use-sign-in-call.js';
 
@@ -80,12 +80,13 @@ export function PasswordStep({
         />
         Show password
       </label>
-      <SignInError id="sign-in-error" message={message} />
-      <div className="button-row">
-        <button type="submit" disabled={call.busy} data-testid="sign-in-submit">
-          {call.busy ? 'Signing in…' : 'Sign in'}
-        </button>
-      </div>
+      <StepFooter
+        message={message}
+        busy={call.busy}
+        submitLabel="Sign in"
+        busyLabel="Signing in…"
+        submitTestId="sign-in-submit"
+      />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useStationStore } from '../../store/use-station-state.js';
 import { OneTimeCodeField } from './OneTimeCodeField.js';
-import { SignInError } from './SignInError.js';
+import { StepFooter } from './StepFooter.js';
 import { useOneTimeCodeSubmit } from './use-one-time-code-submit.js';
 import type { SignInCall } from './use-sign-in-call.js';
 
@@ -34,15 +34,14 @@ export function TotpCodeStep({
         invalid={message !== null}
         describedBy={message !== null ? 'totp-code-help sign-in-error' : 'totp-code-help'}
       />
-      <SignInError id="sign-in-error" message={message} />
-      <div className="button-row">
-        <button type="submit" disabled={call.busy} data-testid="totp-code-submit">
-          {call.busy ? 'Checking…' : 'Sign in'}
-        </button>
-        <button type="button" className="secondary" disabled={call.busy} onClick={onStartAgain}>
-          Start again
-        </button>
-      </div>
+      <StepFooter
+        message={message}
+        busy={call.busy}
+        submitLabel="Sign in"
+        busyLabel="Checking…"
+        submitTestId="totp-code-submit"
+        onStartAgain={onStartAgain}
+      />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { QrCode } from '../../components/QrCode.js';
 import { useStationStore } from '../../store/use-station-state.js';
 import { ClipboardSecret } from './clipboard-secret.js';
 import { OneTimeCodeField } from './OneTimeCodeField.js';
-import { SignInError } from './SignInError.js';
+import { StepFooter } from './StepFooter.js';
 import { totpSecretGroups } from './totp-secret-groups.js';
 import { useOneTimeCodeSubmit } from './use-one-time-code-submit.js';
 import type { SignInCall } from './use-sign-in-call.js';
@@ -113,15 +113,14 @@ export function TotpSetupStep({
         invalid={message !== null}
         describedBy={message !== null ? 'sign-in-error' : undefined}
       />
-      <SignInError id="sign-in-error" message={message} />
-      <div className="button-row">
-        <button type="submit" disabled={call.busy} data-testid="totp-setup-submit">
-          {call.busy ? 'Checking…' : 'Confirm'}
-        </button>
-        <button type="button" className="secondary" disabled={call.busy} onClick={onStartAgain}>
-          Start again
-        </button>
-      </div>
+      <StepFooter
+        message={message}
+        busy={call.busy}
+        submitLabel="Confirm"
+        busyLabel="Checking…"
+        submitTestId="totp-setup-submit"
+        onStartAgain={onStartAgain}
+      />
     </form>
   );
 }
