@@ -5,6 +5,7 @@ import {
   mergeEngineChange,
   queueFromView,
   runOnBench,
+  runsInBays,
 } from '../../../src/renderer/src/store/queue-state.js';
 import type { RunView } from '../../../src/shared/view-models.js';
 import { batchViewOf } from './view-fixtures.js';
@@ -100,5 +101,18 @@ describe('queue state', () => {
     });
     expect(finished.byId.has('a')).toBe(true);
     expect(runOnBench(finished, 'a')).toBeUndefined();
+  });
+
+  it('knows which runs still have their device in a bay', () => {
+    const bay = (runId: string | null, status: 'probing' | 'no-answer' | 'device' | 'released') => ({
+      bayId: `bay-${runId}`,
+      portPath: `/dev/tty-${runId}`,
+      location: null,
+      status,
+      serialNumber: null,
+      runId,
+      message: null,
+    });
+    expect([...runsInBays([bay('a', 'device'), bay('b', 'released'), bay(null, 'device')])]).toEqual(['a']);
   });
 });

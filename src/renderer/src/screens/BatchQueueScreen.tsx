@@ -1,10 +1,11 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { EngineView } from '../../../shared/view-models.js';
 import type { IpcResult } from '../../../shared/ipc-result.js';
 import { useSingleFlight } from '../hooks/use-single-flight.js';
 import { useNavigate } from '../navigation/route.js';
 import { useScanHandler } from '../scanner/use-scan-handler.js';
 import { setSoundOn, useAudibleCues } from '../sound/audible-cues.js';
+import { runsInBays } from '../store/queue-state.js';
 import { useStationState, useStationStore } from '../store/use-station-state.js';
 import { BatchHeader } from './batch/BatchHeader.js';
 import { BaysStrip } from './batch/BaysStrip.js';
@@ -32,6 +33,7 @@ export function BatchQueueScreen({ focusRunId }: { focusRunId?: string | undefin
   const [retrying, setRetrying] = useState<ReadonlySet<string>>(new Set());
   const retryingRef = useRef(new Set<string>());
   const [status, setStatus] = useState('');
+  const onBench = useMemo(() => runsInBays(queue.bays), [queue.bays]);
 
   const batchAction = useCallback(
     (call: () => Promise<IpcResult<EngineView>>) =>
@@ -110,6 +112,7 @@ export function BatchQueueScreen({ focusRunId }: { focusRunId?: string | undefin
         <RunQueue
           runs={queue.runs}
           retrying={retrying}
+          onBench={onBench}
           restoreRunId={focusRunId}
           onDetails={onDetails}
           onRetry={onRetry}

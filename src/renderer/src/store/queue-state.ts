@@ -22,6 +22,11 @@ export function runOnBench(queue: QueueState, runId: string): RunView | undefine
   return isBatchOpen(queue.batch) ? queue.byId.get(runId) : undefined;
 }
 
+/** Runs whose device is still in a bay (a done one is then to be unplugged; otherwise it is out already). */
+export function runsInBays(bays: readonly BayView[]): ReadonlySet<string> {
+  return new Set(bays.flatMap((bay) => (bay.status === 'device' && bay.runId ? [bay.runId] : [])));
+}
+
 export const emptyQueue: QueueState = { batch: null, runs: [], byId: new Map(), bays: [] };
 
 export function queueFromView(view: EngineView): QueueState {

@@ -17,6 +17,8 @@ export interface RunQueueProps extends RunRowActions {
   /** Newest first. */
   runs: readonly RunView[];
   retrying: ReadonlySet<string>;
+  /** Runs whose device is still in its bay. */
+  onBench: ReadonlySet<string>;
   /**
    * The run whose detail the operator just came back from: on mount the list scrolls to it and
    * its Details button takes the focus, so they are where they left off.
@@ -30,7 +32,8 @@ export interface RunQueueProps extends RunRowActions {
  * (End stopped half-way). The narrow layout (batch-queue.css, max-width 1100px) stacks the outcome.
  */
 const narrowLayout = '(max-width: 1100px)';
-const rowHeight = { wide: 120, narrow: 204 } as const;
+// Room for a failure's message and hint, two lines each, and its code.
+const rowHeight = { wide: 136, narrow: 220 } as const;
 
 function subscribeToLayout(onChange: () => void): () => void {
   const query = window.matchMedia(narrowLayout);
@@ -49,7 +52,7 @@ function useRowHeight(): number {
  * when scrolled away; and a new device arriving on top does not push the rows the operator is
  * looking at (or working in) out from under them.
  */
-export function RunQueue({ runs, retrying, restoreRunId, onDetails, onRetry }: RunQueueProps) {
+export function RunQueue({ runs, retrying, onBench, restoreRunId, onDetails, onRetry }: RunQueueProps) {
   const scrollElement = useRef<HTMLDivElement>(null);
   // The run coming back counts as focused from the start, so the range keeps its row rendered.
   const focusedRunId = useRef<string | null>(restoreRunId ?? null);
@@ -179,6 +182,7 @@ export function RunQueue({ runs, retrying, restoreRunId, onDetails, onRetry }: R
                 run={run}
                 now={runTicks(run) ? now : 0}
                 retrying={retrying.has(run.runId)}
+                onBench={onBench.has(run.runId)}
                 onDetails={onDetails}
                 onRetry={onRetry}
               />

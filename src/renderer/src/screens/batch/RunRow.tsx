@@ -21,6 +21,8 @@ export interface RunRowProps extends RunRowActions {
   now: number;
   /** A retry is on its way: the button waits for main's answer. */
   retrying: boolean;
+  /** The device is still in its bay: a done row then says "Unplug"; once it is out, "Provisioned". */
+  onBench: boolean;
 }
 
 function deviceName(run: RunView): string {
@@ -28,14 +30,28 @@ function deviceName(run: RunView): string {
 }
 
 /** What the run came to, or what it waits for, in the row's outcome column. */
-function Outcome({ run, onDetails }: { run: RunView; onDetails: (runId: string) => void }) {
+function Outcome({
+  run,
+  onBench,
+  onDetails,
+}: {
+  run: RunView;
+  onBench: boolean;
+  onDetails: (runId: string) => void;
+}) {
   if (run.phase === 'done') {
     return (
       <div className="run-outcome">
-        <span className="unplug-cue state-ok" data-testid="unplug-cue">
-          <PhaseIcon icon="check" className="unplug-icon" />
-          Unplug
-        </span>
+        {onBench ? (
+          <span className="unplug-cue state-ok" data-testid="unplug-cue">
+            <PhaseIcon icon="check" className="unplug-icon" />
+            Unplug
+          </span>
+        ) : (
+          <span className="state-ok" data-testid="provisioned-cue">
+            Provisioned
+          </span>
+        )}
         <span className="mono result-thing" data-testid="run-thing-name">
           {run.thingName ?? 'no Thing (the template makes none)'}
         </span>
@@ -84,7 +100,7 @@ function Outcome({ run, onDetails }: { run: RunView; onDetails: (runId: string) 
 }
 
 /** One device of the batch: who it is, where it is, how far along, and what the operator does. */
-export const RunRow = memo(function RunRow({ run, now, retrying, onDetails, onRetry }: RunRowProps) {
+export const RunRow = memo(function RunRow({ run, now, retrying, onBench, onDetails, onRetry }: RunRowProps) {
   const retryFocused = useRef(false);
   const detailsButton = useRef<HTMLButtonElement>(null);
   // Retry disappears once the run moves on; the focus it held goes to the row's Details, not to the page.
@@ -143,7 +159,7 @@ export const RunRow = memo(function RunRow({ run, now, retrying, onDetails, onRe
           {run.finishedAt === null ? 'Elapsed' : 'Took'} {formatDuration(runElapsedMs(run, now))}
         </span>
       </div>
-      <Outcome run={run} onDetails={onDetails} />
+      <Outcome run={run} onBench={onBench} onDetails={onDetails} />
       <div className="run-actions">
         {run.phase === 'failed' ? (
           <button
