@@ -237,7 +237,7 @@ describe('a device that already holds an identity', () => {
     expect(t.effects).toContainEqual({ type: 'start-provisioning', mode: 'csr', replaceIdentity: true });
     run.must(run.provisioned(newIdentity));
 
-    t = run.must(run.verified());
+    t = run.must(run.verified([oldIdentity.certificateId, 'f'.repeat(64)]));
     expect(run.phase).toBe('retiring');
     expect(t.effects).toEqual([
       { type: 'retire', thingName: oldIdentity.thingName, certificateId: oldIdentity.certificateId },
@@ -253,6 +253,8 @@ describe('a device that already holds an identity', () => {
       reason: null,
     });
     expect(run.state.result).toEqual(newIdentity);
+    // Detached: only the certificates still on the Thing are listed as its others.
+    expect(run.state.otherCertificateIds).toEqual(['f'.repeat(64)]);
   });
 
   it('records an old certificate the role may not retire as left for an administrator', () => {

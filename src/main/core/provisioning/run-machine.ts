@@ -61,11 +61,17 @@ export function transition(state: RunState, event: RunEvent): Transition {
     case 'verified':
       return onVerified(state, event.at, event.otherCertificateIds);
 
-    case 'retired':
+    case 'retired': {
       if (state.phase !== 'retiring' || !state.heldIdentity) return ignored(state);
+      const old = state.heldIdentity.certificateId;
       return finish(
         {
           ...state,
+          // Detached now: it is no longer one of the Thing's other certificates.
+          otherCertificateIds:
+            event.outcome === 'retired'
+              ? state.otherCertificateIds.filter((id) => id !== old)
+              : state.otherCertificateIds,
           replaced: {
             certificateId: state.heldIdentity.certificateId,
             outcome: event.outcome,
@@ -75,6 +81,7 @@ export function transition(state: RunState, event: RunEvent): Transition {
         'done',
         event.at,
       );
+    }
 
     case 'step-failed':
       if (!isActive(state.phase) && state.phase !== 'recovering') return ignored(state);
