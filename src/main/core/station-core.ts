@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { isBenchPort } from '../../shared/bench-port.js';
 import type { InvokeArgs } from '../../shared/ipc-contract.js';
 import { installersGroupOf, type StationProfile } from '../../shared/station-profile-schema.js';
 import type {
@@ -538,9 +539,7 @@ export class StationCore {
  * configured. Built-in UARTs (/dev/ttyS0, a modem, a printer) are never sent a HELLO uninvited.
  */
 export function benchPorts(ports: readonly SerialDeviceView[]): { path: string; location: string | null }[] {
-  return ports
-    .filter((port) => port.source === 'configured' || port.vendorId !== null)
-    .map((port) => ({ path: port.path, location: port.location }));
+  return ports.filter(isBenchPort).map((port) => ({ path: port.path, location: port.location }));
 }
 
 /** The station id is recorded as a Thing attribute: keep the host name to what those allow. */

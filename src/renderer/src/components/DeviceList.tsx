@@ -1,3 +1,4 @@
+import { isBenchPort } from '../../../shared/bench-port.js';
 import type { SerialDeviceList } from '../../../shared/view-models.js';
 
 function usbIds(vendorId: string | null, productId: string | null): string {
@@ -35,6 +36,11 @@ export function DeviceList({ list }: { list: SerialDeviceList }) {
                 <td className="mono">
                   {device.path}
                   {device.source === 'configured' && <span className="tag">configured</span>}
+                  {!isBenchPort(device) && (
+                    <span className="tag" title="Only USB serial adapters and configured ports are used">
+                      not a bench port
+                    </span>
+                  )}
                 </td>
                 <td className="mono">{usbIds(device.vendorId, device.productId)}</td>
                 <td className="mono">{device.serialNumber ?? '—'}</td>
