@@ -1,5 +1,5 @@
 // `npm start`: build and run the station in Electron. Where the Electron binary could not be
-// installed (it is downloaded at install time), say so in one line and name the harness instead.
+// installed, say so in one line and name the harness instead.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +14,7 @@ const binary = existsSync(pathFile)
 
 if (!binary || !existsSync(binary)) {
   console.error(
-    'Provisioning Station: the Electron binary is not installed on this machine (npm fetches it on install where downloads are possible); run `npm run harness` to use the station in a browser instead.',
+    'Provisioning Station: the Electron binary is not installed on this machine (`npm ci` does not fetch it); run `npm run harness` to use the station in a browser instead.',
   );
   process.exit(1);
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { parseFault } from './device-faults.js';
+import { faultNames, parseFault } from './device-faults.js';
 import { DeviceFleet } from './device-fleet.js';
 
 /**
@@ -9,7 +9,8 @@ import { DeviceFleet } from './device-fleet.js';
  *     --dir .sandbox-data/devices [--fault corrupt-crc@1] [--rx-buffer 256] [--offline]
  */
 const usage = `usage: devices-cli --count N --seed S --baud B --dir D [--mode csr|keys|csr,keys]
-       [--rx-buffer BYTES] [--fault NAME[@INDEX|@SERIAL]]... [--offline]`;
+       [--rx-buffer BYTES] [--fault NAME[@INDEX|@SERIAL]]... [--offline]
+faults (INDEX counts from 0): ${faultNames.join(', ')}`;
 
 const optionsSchema = z.object({
   count: z.coerce.number().int().min(1).max(64),

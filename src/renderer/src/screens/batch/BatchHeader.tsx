@@ -46,9 +46,9 @@ export function BatchHeader(props: BatchHeaderProps) {
             {batch.label}
           </h1>
           <p className="muted batch-sub">
-            Template <span className="mono">{batch.templateName}</span> · {batch.bays}{' '}
-            {batch.bays === 1 ? 'bay' : 'bays'} · started {formatClockTime(batch.createdAt)} by{' '}
-            {batch.operatorUsername}
+            Template <span className="mono">{batch.templateName}</span> ·{' '}
+            {batch.bays === 1 ? 'one device at a time' : `${batch.bays} devices at a time`} · started{' '}
+            {formatClockTime(batch.createdAt)} by {batch.operatorUsername}
           </p>
         </div>
         {/* Its own live region: "Paused" / "Running" is heard when it changes (e.g. from another window). */}
