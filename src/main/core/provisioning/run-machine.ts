@@ -207,7 +207,7 @@ function onDeviceLost(state: RunState, at: number): Transition {
         {
           code: 'DEVICE_UNPLUGGED',
           message: `The device disappeared during ${describePhase(state.phase)}.`,
-          hint: 'Plug the device back in; the station starts it again with a fresh claim when it sees it.',
+          hint: 'Plug the device back in; the station starts it again with a fresh claim when it sees it (Retry is not needed).',
           detail: null,
           phase: state.phase,
           retryable: true,
