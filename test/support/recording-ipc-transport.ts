@@ -6,6 +6,7 @@ import type {
   InvokeResponses,
 } from '../../src/shared/ipc-contract.js';
 import type { IpcResult } from '../../src/shared/ipc-result.js';
+import type { RunView } from '../../src/shared/view-models.js';
 import type {
   IpcInvokeListener,
   IpcMainTransport,
@@ -109,4 +110,19 @@ export class RecordingIpcTransport implements IpcMainTransport {
     this.messages.push(message);
     for (const listener of [...this.listeners]) listener(message);
   }
+}
+
+/** The latest view of each run, from every batch.changed event and batch.* response recorded so far. */
+export function latestRunViews(transport: RecordingIpcTransport): Map<string, RunView> {
+  const latest = new Map<string, RunView>();
+  for (const message of transport.messages) {
+    const views =
+      message.kind === 'event' && message.channel === 'batch.changed'
+        ? (message.payload as { runs: RunView[] }).runs
+        : message.kind === 'response' && message.channel.startsWith('batch.')
+          ? ((message.payload as { ok: boolean; value?: { runs?: RunView[] } }).value?.runs ?? [])
+          : [];
+    for (const view of views) latest.set(view.runId, view);
+  }
+  return latest;
 }

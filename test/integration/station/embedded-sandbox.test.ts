@@ -7,7 +7,7 @@ import { TEMPLATE_NAME } from '../../../sandbox/orchestrator/sandbox-seed.js';
 import type { EmbeddedSandbox } from '../../../src/main/core/embedded-sandbox.js';
 import { StationCore } from '../../../src/main/core/station-core.js';
 import type { RunView } from '../../../src/shared/view-models.js';
-import { RecordingIpcTransport } from '../../support/recording-ipc-transport.js';
+import { latestRunViews, RecordingIpcTransport } from '../../support/recording-ipc-transport.js';
 import { FAST_BAUD } from '../engine/engine-fixture.js';
 
 /**
@@ -90,17 +90,7 @@ async function startStation(options: { embeddedSandbox?: EmbeddedSandbox; dataDi
 
 /** The latest view of each run, from every batch.changed event and batch response so far. */
 function latestRuns(transport: RecordingIpcTransport): RunView[] {
-  const latest = new Map<string, RunView>();
-  for (const message of transport.messages) {
-    const views =
-      message.kind === 'event' && message.channel === 'batch.changed'
-        ? (message.payload as { runs: RunView[] }).runs
-        : message.kind === 'response' && message.channel.startsWith('batch.')
-          ? ((message.payload as { ok: boolean; value?: { runs?: RunView[] } }).value?.runs ?? [])
-          : [];
-    for (const view of views) latest.set(view.runId, view);
-  }
-  return [...latest.values()];
+  return [...latestRunViews(transport).values()];
 }
 
 const lastBench = () => {

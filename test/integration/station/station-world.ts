@@ -15,7 +15,7 @@ import type { ProvisioningMode } from '../../../src/main/core/device-link/protoc
 import { StationCore } from '../../../src/main/core/station-core.js';
 import type { Clock } from '../../../src/main/core/time/clock.js';
 import type { RunView } from '../../../src/shared/view-models.js';
-import { RecordingIpcTransport } from '../../support/recording-ipc-transport.js';
+import { latestRunViews, RecordingIpcTransport } from '../../support/recording-ipc-transport.js';
 import { captureSandboxSecrets, type SandboxSecretCapture } from '../../support/sandbox-secret-capture.js';
 import { payloadHaystacks, type Haystack, type Secret } from '../../support/secret-search.js';
 import { FAST_BAUD } from '../engine/engine-fixture.js';
@@ -145,19 +145,7 @@ export async function startStationWorld(options: {
     started.connect(transport, (sender) => sender.id === transport.sender.id);
     await started.start();
 
-    const runs = () => {
-      const latest = new Map<string, RunView>();
-      for (const message of transport.messages) {
-        const views =
-          message.kind === 'event' && message.channel === 'batch.changed'
-            ? (message.payload as { runs: RunView[] }).runs
-            : message.kind === 'response' && message.channel.startsWith('batch.')
-              ? ((message.payload as { ok: boolean; value?: { runs?: RunView[] } }).value?.runs ?? [])
-              : [];
-        for (const view of views) latest.set(view.runId, view);
-      }
-      return latest;
-    };
+    const runs = () => latestRunViews(transport);
     let stopped: Promise<void> | undefined;
     const world: StationWorld = {
       sandbox,
