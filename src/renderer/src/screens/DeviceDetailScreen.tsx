@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RunDetailView, RunView } from '../../../shared/view-models.js';
 import type { IpcResult } from '../../../shared/ipc-result.js';
 import { phaseLook } from '../format/run-phase.js';
@@ -6,7 +6,7 @@ import { useSingleFlight } from '../hooks/use-single-flight.js';
 import { useNavigate } from '../navigation/route.js';
 import { useScanHandler } from '../scanner/use-scan-handler.js';
 import { useAudibleCues } from '../sound/audible-cues.js';
-import { isBatchOpen, runOnBench } from '../store/queue-state.js';
+import { isBatchOpen, runOnBench, runsInBays } from '../store/queue-state.js';
 import { useStationState, useStationStore } from '../store/use-station-state.js';
 import { ConfirmDialog } from './batch/ConfirmDialog.js';
 import { findScannedRun } from './batch/find-scanned-run.js';
@@ -83,6 +83,8 @@ export function DeviceDetailScreen({ runId, from }: { runId: string; from: 'batc
   useAudibleCues();
   const liveRun = runOnBench(queue, runId);
   const onBench = liveRun !== undefined;
+  // "Unplug" only while the device is still in its bay, as on the queue.
+  const inBay = useMemo(() => runsInBays(queue.bays).has(runId), [queue.bays, runId]);
   const detail = useRunDetail(runId, liveRun);
   const action = useSingleFlight();
   const [status, setStatus] = useState('');
@@ -210,7 +212,7 @@ export function DeviceDetailScreen({ runId, from }: { runId: string; from: 'batc
             — no longer on the bench. This is its record; nothing here acts on the device.
           </p>
         )}
-        {onBench && run.phase === 'done' ? (
+        {onBench && run.phase === 'done' && inBay ? (
           <p className="unplug-cue state-ok" data-testid="unplug-cue">
             <PhaseIcon icon="check" className="unplug-icon" />
             Unplug
