@@ -1,4 +1,5 @@
-import type { WebSocket } from 'ws';
+import { WebSocket } from 'ws';
+import { z } from 'zod';
 import type { EventChannel } from '../../src/shared/ipc-contract.js';
 import type {
   IpcInvokeListener,
@@ -6,6 +7,14 @@ import type {
   IpcSender,
 } from '../../src/main/core/ipc/ipc-transport.js';
 import type { BridgeToServer, ServerToBridge } from './harness-protocol.js';
+
+/** What a bridge may send; anything else closes that socket and touches nothing else. */
+const invokeMessage = z.strictObject({
+  type: z.literal('invoke'),
+  id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  channel: z.string().min(1).max(100),
+  args: z.array(z.unknown()).max(16),
+});
 
 /** The harness's stand-in for ipcMain: the same IpcMainTransport, carried over WebSockets. */
 export class WebSocketIpcTransport implements IpcMainTransport {
@@ -32,20 +41,33 @@ export class WebSocketIpcTransport implements IpcMainTransport {
   }
 
   private async onMessage(socket: WebSocket, sender: IpcSender, text: string): Promise<void> {
-    let request: BridgeToServer;
+    let parsed: unknown;
     try {
-      request = JSON.parse(text) as BridgeToServer;
+      parsed = JSON.parse(text);
     } catch {
       socket.close(1003, 'not JSON');
       return;
     }
+    const checked = invokeMessage.safeParse(parsed);
+    if (!checked.success) {
+      socket.close(1008, 'not a station call');
+      return;
+    }
+    const request: BridgeToServer = checked.data;
     const handler = this.handlers.get(request.channel);
-    const result = handler
-      ? await handler(sender, Array.isArray(request.args) ? request.args : [request.args])
-      : {
-          ok: false,
-          error: { code: 'UNKNOWN_CHANNEL', message: `There is no station function ${request.channel}.` },
-        };
+    let result: unknown;
+    try {
+      result = handler
+        ? await handler(sender, request.args)
+        : {
+            ok: false,
+            error: { code: 'UNKNOWN_CHANNEL', message: `There is no station function ${request.channel}.` },
+          };
+    } catch {
+      // The handler registration answers every call itself; this is the last line, never a crash.
+      result = { ok: false, error: { code: 'INTERNAL', message: 'The station could not answer that call.' } };
+    }
+    if (socket.readyState !== WebSocket.OPEN) return;
     const reply: ServerToBridge = { type: 'result', id: request.id, result };
     socket.send(JSON.stringify(reply));
   }
