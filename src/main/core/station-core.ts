@@ -34,7 +34,7 @@ import { signedOutView } from './session/session-state.js';
 import { StationError } from './station-error.js';
 import { loadImportedProfile, profileSummary, profileView, saveImportedProfile } from './station-profile.js';
 import { StationSettingsStore, type ProfileChoice } from './station-settings.js';
-import type { Clock } from './time/clock.js';
+import { systemClock, type Clock } from './time/clock.js';
 
 export interface StationCoreOptions {
   appName: string;
@@ -220,7 +220,7 @@ export class StationCore {
   }
 
   private now(): number {
-    return this.options.clock?.now() ?? Date.now();
+    return (this.options.clock ?? systemClock).now();
   }
 
   // ---- profile and session ------------------------------------------------------------------------
@@ -506,7 +506,7 @@ export class StationCore {
   private exportAudit(request: InvokeArgs<'history.export'>[0]): AuditExportView {
     const { format, ...filter } = request;
     const rows = this.requireWorkspace().stack.journal.audit({ ...filter, limit: filter.limit ?? 100_000 });
-    const stamp = new Date(this.options.clock?.now() ?? Date.now()).toISOString().replace(/[:.]/g, '-');
+    const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
     return format === 'csv'
       ? {
           fileName: `provisioning-audit-${stamp}.csv`,

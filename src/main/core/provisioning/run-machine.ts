@@ -109,21 +109,13 @@ export function transition(state: RunState, event: RunEvent): Transition {
       if (state.phase !== 'failed') return ignored(state);
       if (state.result && state.failure && registryPhases.includes(state.failure.phase)) {
         // The device already reported its identity: check the registry again, never re-provision.
-        return enter(
-          { ...state, failure: null, finishedAt: null, attempt: state.attempt + 1 },
-          'verification',
-          event.at,
-          [{ type: 'verify', expected: state.result }],
-        );
+        return enter(nextAttempt(state), 'verification', event.at, [
+          { type: 'verify', expected: state.result },
+        ]);
       }
       if (!event.connected) {
         // The cable is still out: a new attempt that waits for the device instead of failing again.
-        return enter(
-          { ...state, failure: null, finishedAt: null, attempt: state.attempt + 1 },
-          'unplugged',
-          event.at,
-          [],
-        );
+        return enter(nextAttempt(state), 'unplugged', event.at, []);
       }
       return restartHandshake(state, event.at, true);
 
@@ -235,6 +227,11 @@ function onRecover(state: RunState, at: number): Transition {
   }
   // Nothing irreversible happened: start over from the handshake when the device is seen.
   return enter({ ...recovering, recovering: false }, 'unplugged', at, []);
+}
+
+/** A failed run's Retry: a new attempt, the failure cleared. */
+function nextAttempt(state: RunState): RunState {
+  return { ...state, failure: null, finishedAt: null, attempt: state.attempt + 1 };
 }
 
 function restartHandshake(state: RunState, at: number, newAttempt: boolean): Transition {

@@ -16,8 +16,8 @@ import { createDebouncer } from './history/debouncer.js';
 import { historyPlace } from './history/history-place.js';
 import { type DeviceLabelData, type LabelSizeId, labelSizeOf, labelSizes } from './history/label-sizes.js';
 import { normaliseSearch, searchMaxLength } from './history/search-text.js';
-import { pageDownloadEnvironment } from './history/page-download-environment.js';
-import { saveTextFile } from './history/text-file-download.js';
+import { pageDownloadEnvironment } from '../downloads/page-download-environment.js';
+import { saveTextFile } from '../downloads/text-file-download.js';
 import './history/history.css';
 
 /** Long enough to let a typist finish a word, short enough to feel instant. */

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { SystemReportView } from '../../../../shared/view-models.js';
-import { pageDownloadEnvironment } from '../history/page-download-environment.js';
-import { saveTextFile } from '../history/text-file-download.js';
+import { pageDownloadEnvironment } from '../../downloads/page-download-environment.js';
+import { saveTextFile } from '../../downloads/text-file-download.js';
 import { CopyButton } from './CopyButton.js';
 
 /**

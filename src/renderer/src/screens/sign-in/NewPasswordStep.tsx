@@ -2,21 +2,13 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStationStore } from '../../store/use-station-state.js';
 import { StepFooter } from './StepFooter.js';
 import { newPasswordCheck, newPasswordProblem } from './new-password-check.js';
-import type { SignInCall } from './use-sign-in-call.js';
+import type { ChallengeStepProps } from './use-sign-in-call.js';
 
 /**
  * The account has a temporary password: the operator chooses their own. The two fields are
  * compared as they type; the pool's password policy is Cognito's, and its refusal is main's error.
  */
-export function NewPasswordStep({
-  username,
-  call,
-  onStartAgain,
-}: {
-  username: string | null;
-  call: SignInCall;
-  onStartAgain: () => void;
-}) {
+export function NewPasswordStep({ username, call, onStartAgain }: ChallengeStepProps) {
   const store = useStationStore();
   const [newPassword, setNewPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');

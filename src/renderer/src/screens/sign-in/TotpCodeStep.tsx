@@ -2,18 +2,10 @@ import { useStationStore } from '../../store/use-station-state.js';
 import { OneTimeCodeField } from './OneTimeCodeField.js';
 import { StepFooter } from './StepFooter.js';
 import { useOneTimeCodeSubmit } from './use-one-time-code-submit.js';
-import type { SignInCall } from './use-sign-in-call.js';
+import type { ChallengeStepProps } from './use-sign-in-call.js';
 
 /** The account has an authenticator app: its current 6-digit code finishes the sign-in. */
-export function TotpCodeStep({
-  username,
-  call,
-  onStartAgain,
-}: {
-  username: string | null;
-  call: SignInCall;
-  onStartAgain: () => void;
-}) {
+export function TotpCodeStep({ username, call, onStartAgain }: ChallengeStepProps) {
   const store = useStationStore();
   const { code, setCode, codeRef, message, onSubmit } = useOneTimeCodeSubmit(call, (typed) =>
     store.api.session.answer({ step: 'totp-code', code: typed }),

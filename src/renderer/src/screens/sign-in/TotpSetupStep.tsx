@@ -6,7 +6,7 @@ import { OneTimeCodeField } from './OneTimeCodeField.js';
 import { StepFooter } from './StepFooter.js';
 import { totpSecretGroups } from './totp-secret-groups.js';
 import { useOneTimeCodeSubmit } from './use-one-time-code-submit.js';
-import type { SignInCall } from './use-sign-in-call.js';
+import type { ChallengeStepProps } from './use-sign-in-call.js';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
@@ -20,12 +20,7 @@ export function TotpSetupStep({
   setup: offered,
   call,
   onStartAgain,
-}: {
-  username: string | null;
-  setup: { secret: string; otpauthUri: string } | undefined;
-  call: SignInCall;
-  onStartAgain: () => void;
-}) {
+}: ChallengeStepProps & { setup: { secret: string; otpauthUri: string } | undefined }) {
   const store = useStationStore();
   const [setup] = useState(offered);
   const [copy, setCopy] = useState<CopyState>('idle');

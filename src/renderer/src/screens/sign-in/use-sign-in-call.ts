@@ -13,6 +13,13 @@ export interface SignInCall {
   run: (call: () => Promise<IpcResult<SessionView>>) => Promise<IpcResult<SessionView> | null>;
 }
 
+/** What every step after the password gets: who is signing in, the call in flight, and a way out. */
+export interface ChallengeStepProps {
+  username: string | null;
+  call: SignInCall;
+  onStartAgain: () => void;
+}
+
 /**
  * Runs one sign-in call at a time through the store (so the answered session drives the screen)
  * and keeps main's refusal here, beside the form, rather than also in the app's notice bar: one

@@ -5,7 +5,7 @@ import {
   revokeAfterMs,
   safeFileName,
   saveTextFile,
-} from '../../../../src/renderer/src/screens/history/text-file-download.js';
+} from '../../../../src/renderer/src/downloads/text-file-download.js';
 
 function recordingEnvironment(options: { clickFails?: boolean } = {}) {
   const blobs: Blob[] = [];
