@@ -1,6 +1,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { EventChannel } from '../../shared/ipc-contract.js';
-import type { IpcInvokeListener, IpcMainTransport, IpcSender } from '../core/ipc/ipc-transport.js';
+import type { IpcInvokeListener, IpcMainTransport } from '../core/ipc/ipc-transport.js';
+import { ipcSenderOf } from './ipc-sender-check.js';
 
 /** The only file in main that touches ipcMain: it adapts Electron IPC to the core's transport. */
 export class ElectronIpcTransport implements IpcMainTransport {
@@ -8,7 +9,7 @@ export class ElectronIpcTransport implements IpcMainTransport {
 
   handle(channel: string, listener: IpcInvokeListener): void {
     ipcMain.handle(channel, (event: IpcMainInvokeEvent, ...args: unknown[]) =>
-      listener(senderOf(event), args),
+      listener(ipcSenderOf(event), args),
     );
   }
 
@@ -21,8 +22,4 @@ export class ElectronIpcTransport implements IpcMainTransport {
       if (!window.isDestroyed()) window.webContents.send(channel, payload);
     }
   }
-}
-
-function senderOf(event: IpcMainInvokeEvent): IpcSender {
-  return { url: event.senderFrame?.url ?? '', id: String(event.sender.id) };
 }

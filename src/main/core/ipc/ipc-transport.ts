@@ -6,6 +6,11 @@ export interface IpcSender {
   url: string;
   /** Transport-specific identity (Electron: webContents id; harness: connection id). */
   id: string;
+  /**
+   * Whether the call came from the top frame of its page rather than an iframe inside it
+   * (Electron: event.senderFrame is event.sender.mainFrame). Absent where the transport cannot tell.
+   */
+  mainFrame?: boolean;
 }
 
 export type IpcInvokeListener = (sender: IpcSender, args: unknown[]) => Promise<unknown>;
