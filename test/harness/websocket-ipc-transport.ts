@@ -24,7 +24,16 @@ export class WebSocketIpcTransport implements IpcMainTransport {
   attach(socket: WebSocket, sender: IpcSender): void {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
-    socket.on('message', (data) => void this.onMessage(socket, sender, String(data)));
+    // ws reports a broken peer (oversized frame, bad UTF-8, a reset) as 'error' once it is already
+    // closing that socket with the right code; without a listener the error would stop the harness.
+    socket.on('error', () => undefined);
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) {
+        socket.close(1003, 'text frames only');
+        return;
+      }
+      this.onMessage(socket, sender, String(data)).catch(() => socket.close(1011, 'internal error'));
+    });
   }
 
   handle(channel: string, listener: IpcInvokeListener): void {
@@ -37,7 +46,8 @@ export class WebSocketIpcTransport implements IpcMainTransport {
 
   send(channel: EventChannel, payload: unknown): void {
     const message: ServerToBridge = { type: 'event', channel, payload };
-    for (const socket of this.sockets) socket.send(JSON.stringify(message));
+    const text = JSON.stringify(message);
+    for (const socket of this.sockets) if (socket.readyState === WebSocket.OPEN) socket.send(text);
   }
 
   private async onMessage(socket: WebSocket, sender: IpcSender, text: string): Promise<void> {

@@ -8,7 +8,10 @@ let server: Server | undefined;
 let sockets: WebSocketServer | undefined;
 
 afterEach(async () => {
+  // A failed test may leave its client open; the next test must not wait for it.
+  for (const client of sockets?.clients ?? []) client.terminate();
   sockets?.close();
+  server?.closeAllConnections();
   await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
   server = undefined;
   sockets = undefined;
@@ -23,6 +26,8 @@ async function start(): Promise<{ url: string; calls: unknown[][] }> {
     return Promise.resolve({ ok: true, value: 'answered' });
   });
   transport.handle('devices.list', () => Promise.reject(new Error('boom')));
+  // Not JSON-serialisable: the reply itself fails to encode.
+  transport.handle('batch.get', () => Promise.resolve({ ok: true, value: 1n }));
   server = createServer();
   sockets = new WebSocketServer({ server });
   sockets.on('connection', (socket) => transport.attach(socket, { url: 'http://127.0.0.1/', id: 'test' }));
@@ -77,6 +82,32 @@ describe('the harness WebSocket transport', () => {
     bad.send('{not json');
     expect(await closed).toBe(1003);
   });
+
+  it('closes a socket that sends a binary frame, and keeps serving others', async () => {
+    const { url, calls } = await start();
+    const bad = await connect(url);
+    const closed = closeCode(bad);
+    bad.send(Buffer.from(JSON.stringify({ type: 'invoke', id: 1, channel: 'app.info', args: [] })));
+    expect(await closed).toBe(1003);
+    expect(calls).toEqual([]);
+  });
+
+  it('closes the socket whose reply cannot be encoded, without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const { url } = await start();
+      const socket = await connect(url);
+      const closed = closeCode(socket);
+      socket.send(JSON.stringify({ type: 'invoke', id: 5, channel: 'batch.get', args: [] }));
+      expect(await closed).toBe(1011);
+      await new Promise((done) => setTimeout(done, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  }, 5_000);
 
   it('answers a handler that throws with an error result instead of crashing', async () => {
     const { url } = await start();
