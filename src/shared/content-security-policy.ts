@@ -1,7 +1,7 @@
 /**
  * The renderer's Content-Security-Policy: our own scripts and styles only, no network, no frames,
  * no plugins. Sent as a header by the app:// protocol and repeated as a meta tag in index.html
- * (a unit test keeps the two equal).
+ * (a unit test keeps the two equal, less what a meta tag cannot carry).
  */
 export const contentSecurityPolicy = [
   "default-src 'none'",
@@ -15,3 +15,12 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
   "object-src 'none'",
 ].join('; ');
+
+/**
+ * The same policy as index.html's meta tag carries it: browsers ignore `frame-ancestors` there (and
+ * say so in the console), so only the header sends it.
+ */
+export const metaContentSecurityPolicy = contentSecurityPolicy
+  .split('; ')
+  .filter((directive) => !directive.startsWith('frame-ancestors '))
+  .join('; ');

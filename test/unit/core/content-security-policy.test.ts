@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy } from '../../../src/shared/content-security-policy.js';
+import {
+  contentSecurityPolicy,
+  metaContentSecurityPolicy,
+} from '../../../src/shared/content-security-policy.js';
 
 describe('Content-Security-Policy', () => {
-  it('index.html carries the same policy the protocol sends', () => {
+  it('index.html carries the same policy the protocol sends, but for frame-ancestors', () => {
     const html = readFileSync('src/renderer/index.html', 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
-    expect(meta).toBe(contentSecurityPolicy);
+    expect(meta).toBe(metaContentSecurityPolicy);
+    expect(`${metaContentSecurityPolicy}; frame-ancestors 'none'`.split('; ').sort()).toEqual(
+      contentSecurityPolicy.split('; ').sort(),
+    );
   });
 
   it('allows no remote content, inline script or network', () => {
