@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the station's tests and tools need, only those missing (idempotent).
 # chromium: the e2e harness browser; xvfb: a display for Electron where its binary exists;
-# socat: pseudo-terminal serial ports; udev: udevadm, which serialport uses to list USB ports.
+# socat: pseudo-terminal serial ports; udev: udevadm, which serialport uses to list USB ports;
+# shellcheck: checks the deb's install scripts.
 set -euo pipefail
-packages=(chromium xvfb socat udev)
+packages=(chromium xvfb socat udev shellcheck)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
