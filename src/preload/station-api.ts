@@ -59,6 +59,8 @@ export interface StationApi {
     export: Invoker<'history.export'>;
   };
   health: { check: Invoker<'health.check'>; report: Invoker<'health.report'> };
+  logs: { folder: Invoker<'logs.folder'>; openFolder: Invoker<'logs.openFolder'> };
+  diagnostics: { report: Invoker<'diagnostics.report'> };
 }
 
 export function createStationApi(transport: PreloadTransport): StationApi {
@@ -120,5 +122,7 @@ export function createStationApi(transport: PreloadTransport): StationApi {
       export: invoker('history.export'),
     }),
     health: Object.freeze({ check: invoker('health.check'), report: invoker('health.report') }),
+    logs: Object.freeze({ folder: invoker('logs.folder'), openFolder: invoker('logs.openFolder') }),
+    diagnostics: Object.freeze({ report: invoker('diagnostics.report') }),
   });
 }

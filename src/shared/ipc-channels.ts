@@ -30,6 +30,9 @@ export const invokeChannelNames = [
   'history.export',
   'health.check',
   'health.report',
+  'logs.folder',
+  'logs.openFolder',
+  'diagnostics.report',
 ] as const;
 export const eventChannelNames = ['devices.changed', 'session.changed', 'batch.changed'] as const;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageProblemKinds, problemReportLimits, screenNames } from './diagnostics.js';
 import type { EventChannelName, InvokeChannelName } from './ipc-channels.js';
 import { portPatternProblem } from './serial-port-pattern.js';
 import type {
@@ -7,8 +8,11 @@ import type {
   AuditRowView,
   BatchHistoryView,
   BenchHealthView,
+  DiagnosticsReceipt,
   EngineChange,
   EngineView,
+  LogFolderOpenView,
+  LogFolderView,
   ProfileView,
   RunDetailView,
   RunView,
@@ -105,6 +109,28 @@ const profileSource = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/**
+ * What the renderer reports for the log: the screen it shows, or a problem it met. Fixed names and
+ * bounded text; the text may span lines (a stack) and may hold anything an error said, so main
+ * redacts it like every other log line.
+ */
+const screenName = z.enum(screenNames);
+const diagnosticsReport = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('screen'), screen: screenName }),
+  z.strictObject({
+    kind: z.enum(pageProblemKinds),
+    screen: screenName,
+    name: printableLine('The error name', problemReportLimits.name),
+    message: z
+      .string()
+      .max(problemReportLimits.message, `A message is at most ${problemReportLimits.message} characters.`),
+    stack: z
+      .string()
+      .max(problemReportLimits.stack, `A stack is at most ${problemReportLimits.stack} characters.`)
+      .nullable(),
+  }),
+]);
+
 export const invokeSchemas = {
   'app.info': z.tuple([]),
   'devices.list': z.tuple([]),
@@ -135,6 +161,9 @@ export const invokeSchemas = {
   'history.export': z.tuple([historyFilter.extend({ format: z.enum(['csv', 'json']) })]),
   'health.check': z.tuple([]),
   'health.report': z.tuple([]),
+  'logs.folder': z.tuple([]),
+  'logs.openFolder': z.tuple([]),
+  'diagnostics.report': z.tuple([diagnosticsReport]),
 } as const;
 
 export interface InvokeResponses {
@@ -165,6 +194,9 @@ export interface InvokeResponses {
   'history.export': AuditExportView;
   'health.check': BenchHealthView;
   'health.report': SystemReportView;
+  'logs.folder': LogFolderView;
+  'logs.openFolder': LogFolderOpenView;
+  'diagnostics.report': DiagnosticsReceipt;
 }
 
 export interface EventPayloads {

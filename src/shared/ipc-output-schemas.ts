@@ -360,6 +360,19 @@ const systemReportView = z.strictObject({
   content: multilineText(4 * 1024 * 1024),
 });
 
+/** A folder path as the OS spells it (long Windows profile paths included). */
+const folderPath = viewText(4096).min(1);
+
+const logFolderView = z.strictObject({ path: folderPath });
+
+const logFolderOpenView = z.strictObject({
+  path: folderPath,
+  opened: z.boolean(),
+  message: messageText.nullable(),
+});
+
+const diagnosticsReceipt = z.strictObject({ recorded: z.boolean() });
+
 const responseSchemaTable = {
   'app.info': appInfo,
   'devices.list': serialDeviceList,
@@ -388,6 +401,9 @@ const responseSchemaTable = {
   'history.export': auditExportView,
   'health.check': benchHealthView,
   'health.report': systemReportView,
+  'logs.folder': logFolderView,
+  'logs.openFolder': logFolderOpenView,
+  'diagnostics.report': diagnosticsReceipt,
 } satisfies { [C in InvokeChannel]: z.ZodType<InvokeResponses[C]> };
 
 const eventSchemaTable = {

@@ -300,3 +300,21 @@ export interface SystemReportView {
   fileName: string;
   content: string;
 }
+
+/** Where the station's log files are (station.log and the rotated station.N.log). */
+export interface LogFolderView {
+  path: string;
+}
+
+/** Whether main could open the log folder in the desktop's file manager; the path either way. */
+export interface LogFolderOpenView {
+  path: string;
+  opened: boolean;
+  /** Why it did not open and what to do instead; null when it opened. */
+  message: string | null;
+}
+
+/** A diagnostics report was taken; `recorded` is false when main dropped it (too many too fast). */
+export interface DiagnosticsReceipt {
+  recorded: boolean;
+}

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { isBenchPort } from '../../shared/bench-port.js';
 import type { InvokeArgs } from '../../shared/ipc-contract.js';
 import { installersGroupOf, type StationProfile } from '../../shared/station-profile-schema.js';
@@ -8,7 +9,10 @@ import type {
   AuditRowView,
   BatchHistoryView,
   BenchHealthView,
+  DiagnosticsReceipt,
   EngineView,
+  LogFolderOpenView,
+  LogFolderView,
   ProfileView,
   SerialDeviceView,
   SessionView,
@@ -22,11 +26,15 @@ import { createSystemPortLister, type SystemPortLister } from './devices/system-
 import { SerialDiscovery } from './devices/serial-discovery.js';
 import type { EmbeddedSandbox, RunningEmbeddedSandbox } from './embedded-sandbox.js';
 import type { IpcMainTransport, IpcSender } from './ipc/ipc-transport.js';
+import { RecentIpcCalls } from './ipc/recent-ipc-calls.js';
 import { registerHandlers, type RegisteredIpc } from './ipc/register-handlers.js';
 import { runBenchHealth } from './health/bench-health.js';
 import { buildSystemReport } from './health/system-report.js';
+import { crashEntryLines, type CrashReport, type OperatorContext } from './logging/crash-entry.js';
 import { createRedactingLog } from './logging/redacting-log.js';
 import { RecentLogLines } from './logging/recent-log-lines.js';
+import { RotatingLogFile } from './logging/rotating-log-file.js';
+import { redactForDisplay } from './logging/secret-redaction.js';
 import { ProfileWorkspace } from './profile-workspace.js';
 import { profileFromProfileSource } from './profiles/profile-source.js';
 import type { SecretStorage } from './session/secret-storage.js';
@@ -35,6 +43,7 @@ import { StationError } from './station-error.js';
 import { loadImportedProfile, profileSummary, profileView, saveImportedProfile } from './station-profile.js';
 import { StationSettingsStore, type ProfileChoice } from './station-settings.js';
 import { systemClock, type Clock } from './time/clock.js';
+import { RateBudget } from './time/rate-budget.js';
 
 export interface StationCoreOptions {
   appName: string;
@@ -59,8 +68,26 @@ export interface StationCoreOptions {
   pollIntervalMs?: number;
   useUsbHotplug?: boolean;
   clock?: Clock;
+  /** Where every log line also goes after redaction; the console by default. */
   log?: (line: string) => void;
+  /** The folder of the rotating log file (station.log …); `<dataDirectory>/logs` by default. */
+  logDirectory?: string;
+  /**
+   * Opens a folder in the desktop's file manager; resolves to '' when it did, else to why not (as
+   * Electron's shell.openPath does). Without it (the harness) the station gives the path instead.
+   */
+  openFolder?: (path: string) => Promise<string>;
 }
+
+/** How the renderer's problem kinds read in a crash entry. */
+const pageProblemWords: Record<Exclude<InvokeArgs<'diagnostics.report'>[0]['kind'], 'screen'>, string> = {
+  'window-error': 'uncaught error in the page',
+  'unhandled-rejection': 'unhandled promise rejection in the page',
+  'render-error': 'a screen failed to draw (its error boundary caught it)',
+};
+
+/** Renderer problem reports written per minute at most: a page throwing on every frame fills no disk. */
+const rendererReportsPerMinute = 10;
 
 const signedOut = signedOutView(
   'No AWS profile is configured: import amplify_outputs.json or a station profile first.',
@@ -88,14 +115,34 @@ export class StationCore {
   private healthRun: Promise<BenchHealthView> | undefined;
   /** Each check's last status: a finding is logged when it changes, not on every check. */
   private readonly healthStatus = new Map<string, string>();
+  /** The log on disk, for support: every line of the redacting sink, stamped, rotated by size. */
+  private readonly logFile: RotatingLogFile;
+  /** What a crash entry says the operator was doing: the last channels called and the screen shown. */
+  private readonly recentIpc = new RecentIpcCalls(20);
+  private screen: string | null = null;
+  private crashCount = 0;
+  private readonly rendererReports: RateBudget;
 
   constructor(private readonly options: StationCoreOptions) {
-    // Every line the core writes goes through one redacting sink, and is kept for the system report.
+    // Every line the core writes goes through one redacting sink: kept for the system report,
+    // appended to the log file, and passed on (the console in the app).
     const sink = options.log ?? ((line: string) => console.warn(line));
-    this.log = createRedactingLog((line) => {
+    const keep = (line: string) => {
       this.recentLog.add(line, this.now());
       sink(line);
+    };
+    this.logFile = new RotatingLogFile({
+      directory: options.logDirectory ?? join(options.dataDirectory, 'logs'),
+      // The one line saying the file cannot be written goes where lines go besides the file.
+      fallback: createRedactingLog(keep),
+      now: () => this.now(),
     });
+    this.log = createRedactingLog((line) => {
+      const at = this.now();
+      this.logFile.write(line, at);
+      keep(line);
+    });
+    this.rendererReports = new RateBudget(rendererReportsPerMinute, 60_000, () => this.now());
     this.stationId = options.stationId ?? stationIdFromHost(hostname());
     this.settings = new StationSettingsStore(options.dataDirectory, this.log);
     this.discovery = new SerialDiscovery({
@@ -123,6 +170,7 @@ export class StationCore {
       transport,
       isTrustedSender,
       log: this.log,
+      onCall: (channel) => this.recentIpc.add(channel, this.now()),
       handlers: {
         'app.info': () => this.appInfo(),
         'devices.list': () => this.discovery.snapshot(),
@@ -155,6 +203,9 @@ export class StationCore {
         'history.export': (request) => this.exportAudit(request),
         'health.check': () => this.benchHealth(),
         'health.report': () => this.systemReport(),
+        'logs.folder': () => this.logFolder(),
+        'logs.openFolder': () => this.openLogFolder(),
+        'diagnostics.report': (report) => this.diagnosticsReport(report),
       },
     });
     this.discovery.on('changed', (change) => ipc.emit('devices.changed', change));
@@ -168,6 +219,105 @@ export class StationCore {
     this.ipc?.dispose();
     await this.closeWorkspace();
     await this.stopEmbedded({ forgetPorts: false });
+  }
+
+  /** Writes a line of the shell's through the core's redacting sink (and so into the log file). */
+  logLine(line: string): void {
+    this.log(line);
+  }
+
+  // ---- logs and crashes ---------------------------------------------------------------------------
+
+  /**
+   * Writes a crash entry (src/main/core/logging/crash-entry.ts): what was thrown, redacted and
+   * bounded, and what the operator was doing. Called from the shell's crash handlers, so it never
+   * throws; the lines are on disk when it returns.
+   */
+  recordCrash(report: CrashReport): void {
+    try {
+      this.crashCount += 1;
+      for (const line of crashEntryLines(report, this.operatorContext(), this.crashCount)) this.log(line);
+    } catch (error) {
+      try {
+        console.error(
+          `CRASH: a ${report.kind} in the ${report.where} could not be recorded (${redactForDisplay(String(error), 300)})`,
+        );
+      } catch {
+        // Nothing left to tell.
+      }
+    }
+  }
+
+  /** Each part is read on its own: a crash may have left one of them unreadable. */
+  private operatorContext(): OperatorContext {
+    const read = <T>(part: () => T, fallback: T): T => {
+      try {
+        return part();
+      } catch {
+        return fallback;
+      }
+    };
+    const engine = read(() => this.engineView(), { batch: null, runs: [], bays: [] });
+    return {
+      profileName: read(() => this.workspace?.profile.name ?? null, null),
+      session: read(() => this.workspace?.session.view() ?? signedOut, signedOut),
+      screen: this.screen,
+      batch: engine.batch,
+      runs: engine.runs,
+      recentIpc: this.recentIpc.recent(),
+    };
+  }
+
+  private logFolder(): LogFolderView {
+    return { path: this.logFile.directory };
+  }
+
+  private async openLogFolder(): Promise<LogFolderOpenView> {
+    const path = this.logFile.directory;
+    const shownPath = redactForDisplay(path, 1500);
+    const open = this.options.openFolder;
+    if (!open) {
+      return {
+        path,
+        opened: false,
+        message: `This station cannot open folders here (it runs without a desktop shell, as the test harness does). Open ${shownPath} in a file manager.`,
+      };
+    }
+    // Before anything was logged the folder may not exist yet; a missing folder would not open.
+    this.logFile.ensureDirectory();
+    let problem: string;
+    try {
+      // The path is the station's own, never one the renderer sent.
+      problem = await open(path);
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    if (problem === '') return { path, opened: true, message: null };
+    this.log(`logs: the log folder could not be opened: ${problem}`);
+    return {
+      path,
+      opened: false,
+      message: `The log folder could not be opened (${redactForDisplay(problem, 300)}). Open ${shownPath} in a file manager.`,
+    };
+  }
+
+  /** The screen the renderer shows, or a problem it met (written as a crash entry, a few a minute). */
+  private diagnosticsReport(report: InvokeArgs<'diagnostics.report'>[0]): DiagnosticsReceipt {
+    this.screen = report.screen;
+    if (report.kind === 'screen') return { recorded: true };
+    const budget = this.rendererReports.take();
+    if (!budget.allowed) return { recorded: false };
+    if (budget.refusedBefore > 0) {
+      this.log(
+        `crash: ${budget.refusedBefore} renderer problem report(s) were not written (more than ${rendererReportsPerMinute} a minute)`,
+      );
+    }
+    this.recordCrash({
+      where: 'renderer',
+      kind: pageProblemWords[report.kind],
+      error: { name: report.name, message: report.message, stack: report.stack },
+    });
+    return { recorded: true };
   }
 
   // ---- bench health -------------------------------------------------------------------------------
@@ -208,6 +358,7 @@ export class StationCore {
       stationId: this.stationId,
       generatedAt: this.now(),
       dataDirectory: this.options.dataDirectory,
+      logDirectory: this.logFile.directory,
       profile: this.workspace?.profile,
       profileSource: this.workspace ? this.profileSource : 'none',
       session: this.workspace?.session.view() ?? signedOut,

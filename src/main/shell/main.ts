@@ -1,13 +1,15 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, protocol, session } from 'electron';
+import { app, BrowserWindow, protocol, session, shell } from 'electron';
 import { startEmbeddedBench, type EmbeddedBench } from '../../../sandbox/orchestrator/embedded-bench.js';
 import type { StationProfile } from '../../shared/station-profile-schema.js';
-import { appOrigin, isAppUrl } from '../core/app-protocol-path.js';
+import { appOrigin } from '../core/app-protocol-path.js';
 import type { EmbeddedSandbox } from '../core/embedded-sandbox.js';
 import { StationCore } from '../core/station-core.js';
 import { loadProfileFile } from '../core/station-profile.js';
 import { appSchemePrivileges, handleAppProtocol } from './app-protocol.js';
+import { recordChildProcessGone, recordProcessCrashes, recoverRendererCrashes } from './crash-recording.js';
 import { ElectronIpcTransport } from './electron-ipc-transport.js';
+import { isOurWindowSender } from './ipc-sender-check.js';
 import { electronSecretStorage } from './electron-secret-storage.js';
 import { startProfilePath } from './start-profile-path.js';
 import { stopThenQuit } from './stop-then-quit.js';
@@ -18,7 +20,10 @@ import { mainWindowOptions } from './window-options.js';
  * The Electron shell: app lifecycle, the window, the app:// protocol and the IPC transport. All
  * station logic lives in the core (src/main/core), which has no Electron import.
  */
-const log = (line: string) => console.warn(line);
+const toConsole = (line: string) => console.warn(line);
+/** The shell's lines go through the core's redacting log (and its log file) once the core exists. */
+let coreLog: ((line: string) => void) | undefined;
+const log = (line: string) => (coreLog ?? toConsole)(line);
 
 /**
  * Without a profile the station runs on the embedded sandbox and three simulated devices, kept in
@@ -96,17 +101,26 @@ if (!startProfile.ok) {
       dataDirectory,
       secretStorage: electronSecretStorage(),
       fixedPortPatterns: (process.env.STATION_SERIAL_PORTS ?? '').split(',').filter(Boolean),
-      log,
+      log: toConsole,
+      // Only ever the core's own log folder, never a path from the renderer.
+      openFolder: (path) => shell.openPath(path),
     });
+    coreLog = (line) => core.logLine(line);
+    // Crashes are written to the log with what the operator was doing (crash-recording.ts).
+    // crashReporter stays off on purpose: a minidump holds process memory, which may hold claim keys.
+    recordProcessCrashes(process, core);
+    recordChildProcessGone(app, core);
     const windows = () => (mainWindow ? [mainWindow] : []);
     core.connect(
       new ElectronIpcTransport(windows),
-      (sender) => isAppUrl(sender.url) && sender.id === String(mainWindow?.webContents.id),
+      // Only the main frame of our window, at app://station (ipc-sender-check.ts).
+      (sender) => isOurWindowSender(sender, mainWindow?.webContents.id),
     );
     await core.start();
 
     mainWindow = new BrowserWindow(mainWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));
     mainWindow.once('ready-to-show', () => mainWindow?.show());
+    recoverRendererCrashes(mainWindow.webContents, core, { log });
     mainWindow.on('closed', () => {
       mainWindow = undefined;
     });

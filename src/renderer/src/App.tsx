@@ -1,6 +1,12 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import type { IpcResult } from '../../shared/ipc-result.js';
+import type { LogFolderOpenView } from '../../shared/view-models.js';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { ProfileBadge } from './components/ProfileBadge.js';
 import { SessionMenu } from './components/SessionMenu.js';
+import { listenForPageProblems } from './diagnostics/page-problem-listeners.js';
+import { ProblemReporter } from './diagnostics/problem-reporter.js';
+import { needsSignIn, screenNameOf } from './diagnostics/screen-name.js';
 import { BenchHealthBanner } from './screens/health/BenchHealthBanner.js';
 import { NavigateContext, type Route } from './navigation/route.js';
 import { ScanHandlers } from './scanner/scan-handlers.js';
@@ -12,6 +18,7 @@ import { DeviceDetailScreen } from './screens/DeviceDetailScreen.js';
 import { HistoryScreen } from './screens/HistoryScreen.js';
 import { ProfileScreen } from './screens/ProfileScreen.js';
 import { SignInScreen } from './screens/SignInScreen.js';
+import { isBatchOpen } from './store/queue-state.js';
 import { useStationState, useStationStore } from './store/use-station-state.js';
 
 const tabs: { route: Route['name']; label: string }[] = [
@@ -21,25 +28,62 @@ const tabs: { route: Route['name']; label: string }[] = [
   { route: 'profile', label: 'AWS profile' },
 ];
 
-/** Screens that need a signed-in operator; health, profile and sign-in itself never do. */
-const needsSignIn: readonly Route['name'][] = ['batch', 'device', 'history'];
-
 export function App() {
+  const store = useStationStore();
   // One guard for every screen: a scan never presses the focused button; screens say what it does.
   const [scanHandlers] = useState(() => new ScanHandlers());
   useScanGuard(scanHandlers);
+  // Problems the page meets, and the screen it shows, go to main's log (never a secret: main redacts).
+  const [reporter] = useState(
+    () =>
+      new ProblemReporter(
+        (report) => store.api.diagnostics.report(report),
+        Date.now,
+        new URL('.', window.location.href).href,
+      ),
+  );
+  useEffect(() => listenForPageProblems(window, reporter), [reporter]);
+  const openLogFolder = useCallback(() => store.api.logs.openFolder(), [store]);
+  const onRenderError = useCallback(
+    (error: unknown, componentStack: string | null) =>
+      reporter.problem('render-error', error, componentStack),
+    [reporter],
+  );
   return (
     <ScanHandlersContext.Provider value={scanHandlers}>
-      <AppScreens />
+      {/* The last resort, should the top bar itself fail; each screen also has its own. */}
+      <ErrorBoundary onError={onRenderError} openLogFolder={openLogFolder}>
+        <AppScreens reporter={reporter} onRenderError={onRenderError} openLogFolder={openLogFolder} />
+      </ErrorBoundary>
     </ScanHandlersContext.Provider>
   );
 }
 
-function AppScreens() {
+function AppScreens({
+  reporter,
+  onRenderError,
+  openLogFolder,
+}: {
+  reporter: ProblemReporter;
+  onRenderError: (error: unknown, componentStack: string | null) => void;
+  openLogFolder: () => Promise<IpcResult<LogFolderOpenView>>;
+}) {
   const state = useStationState();
   const store = useStationStore();
   const [route, setRoute] = useState<Route>({ name: 'batch' });
   const navigate = useCallback((next: Route) => setRoute(next), []);
+
+  const profileMissing = !state.profile?.configured;
+  const signedIn = state.session?.status === 'signed-in';
+  // Without a profile there is nothing to sign in to; without a session the sign-in screen stands
+  // in for the screens that need one, and the route is kept for after sign-in.
+  const shown: Route = profileMissing && route.name !== 'health' ? { name: 'profile' } : route;
+  const current = shown.name === 'device' ? shown.from : shown.name;
+  const screen =
+    state.connection === 'ready'
+      ? screenNameOf(shown, { signedIn, batchOpen: isBatchOpen(state.queue.batch) })
+      : 'connecting';
+  useEffect(() => reporter.showing(screen), [reporter, screen]);
 
   if (state.connection !== 'ready') {
     return (
@@ -53,13 +97,6 @@ function AppScreens() {
       </main>
     );
   }
-
-  const profileMissing = !state.profile?.configured;
-  const signedIn = state.session?.status === 'signed-in';
-  // Without a profile there is nothing to sign in to; without a session the sign-in screen stands
-  // in for the screens that need one, and the route is kept for after sign-in.
-  const shown: Route = profileMissing && route.name !== 'health' ? { name: 'profile' } : route;
-  const current = shown.name === 'device' ? shown.from : shown.name;
 
   return (
     <NavigateContext.Provider value={navigate}>
@@ -91,19 +128,22 @@ function AppScreens() {
             </button>
           </div>
         )}
-        {shown.name === 'profile' ? (
-          <ProfileScreen />
-        ) : shown.name === 'health' ? (
-          <BenchHealthScreen />
-        ) : !signedIn && needsSignIn.includes(shown.name) ? (
-          <SignInScreen />
-        ) : shown.name === 'history' ? (
-          <HistoryScreen />
-        ) : shown.name === 'device' ? (
-          <DeviceDetailScreen runId={shown.runId} from={shown.from} />
-        ) : (
-          <BatchScreen focusRunId={shown.name === 'batch' ? shown.focusRunId : undefined} />
-        )}
+        {/* Keyed by screen: after a failure, moving to another screen (and back) starts it afresh. */}
+        <ErrorBoundary key={screen} onError={onRenderError} openLogFolder={openLogFolder}>
+          {shown.name === 'profile' ? (
+            <ProfileScreen />
+          ) : shown.name === 'health' ? (
+            <BenchHealthScreen />
+          ) : !signedIn && needsSignIn.includes(shown.name) ? (
+            <SignInScreen />
+          ) : shown.name === 'history' ? (
+            <HistoryScreen />
+          ) : shown.name === 'device' ? (
+            <DeviceDetailScreen runId={shown.runId} from={shown.from} />
+          ) : (
+            <BatchScreen focusRunId={shown.name === 'batch' ? shown.focusRunId : undefined} />
+          )}
+        </ErrorBoundary>
         <footer className="status-bar" data-testid="app-status">
           <span data-testid="app-version">v{state.appInfo?.version ?? '?'}</span>
           <span>{state.appInfo?.profile.name ?? 'No AWS profile'}</span>

@@ -28,6 +28,8 @@ export interface SystemReportInput {
   /** When it was made, on the core's clock. */
   generatedAt: number;
   dataDirectory: string;
+  /** Where the station.log files are, for support to ask for. */
+  logDirectory: string;
   profile: StationProfile | undefined;
   profileSource: ProfileView['source'];
   session: SessionView;
@@ -81,6 +83,7 @@ export async function buildSystemReport(input: SystemReportInput): Promise<Syste
   );
   report.field('Station id', input.stationId);
   report.field('Data folder', input.dataDirectory);
+  report.field('Log folder', `${input.logDirectory} (station.log, older ones station.1.log …)`);
 
   report.section('Permissions');
   if (identity) {

@@ -31,6 +31,11 @@ export interface RegisterOptions {
    * anything). Every line passes through the redacting sink first.
    */
   log?: (line: string) => void;
+  /**
+   * Told the channel of every call from a trusted sender, before its arguments are checked (a
+   * crash entry lists the last ones). Never given the arguments.
+   */
+  onCall?: (channel: InvokeChannel) => void;
 }
 
 export interface RegisteredIpc {
@@ -60,6 +65,11 @@ export function registerHandlers(options: RegisterOptions): RegisteredIpc {
       if (!isTrustedSender(sender)) {
         log(`ipc: refused ${channel} from untrusted sender ${describeSender(sender)}`);
         return failure('FORBIDDEN', 'This window is not allowed to talk to the station.');
+      }
+      try {
+        options.onCall?.(channel);
+      } catch {
+        // An observer's failure never changes the answer.
       }
       const parsed = invokeSchemas[channel].safeParse(args);
       if (!parsed.success) {

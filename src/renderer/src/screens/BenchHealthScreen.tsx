@@ -4,6 +4,7 @@ import { formatClockTime, formatDateTime } from '../format/time.js';
 import { useIpcRead } from '../hooks/use-ipc-read.js';
 import { useStationStore } from '../store/use-station-state.js';
 import { BenchCheckCard } from './health/BenchCheckCard.js';
+import { LogsPanel } from './health/LogsPanel.js';
 import { SystemReportPanel } from './health/SystemReportPanel.js';
 import { checkStatusWordsOf, healthSummaryOf, worstStatusOf } from './health/check-status.js';
 import './health/health.css';
@@ -124,6 +125,8 @@ export function BenchHealthScreen() {
           </ul>
         </section>
       )}
+
+      <LogsPanel />
 
       <div ref={reportRef} className="health-report-slot">
         {report.status === 'making' && (
