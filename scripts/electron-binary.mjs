@@ -64,13 +64,13 @@ export async function electronBinary(electronDir, env, options = {}) {
   const platform = env.ELECTRON_INSTALL_PLATFORM || env.npm_config_platform || process.platform;
   const arch = env.ELECTRON_INSTALL_ARCH || env.npm_config_arch || process.arch;
   announce(
-    `Provisioning Station: downloading Electron ${version} for ${platform}-${arch} (first start only)...`,
+    `Provisioning Station: downloading Electron ${version} for ${platform}-${arch} (about 100 MB, first start only)...`,
   );
   const install = await runInstall(electronDir, env);
   if (install.code !== 0) {
     return {
       ok: false,
-      line: `Provisioning Station: Electron ${version} could not be downloaded (${failureReason(install.stderr, install.code)}); check the network and ELECTRON_MIRROR, ${harnessHint}.`,
+      line: `Provisioning Station: Electron ${version} could not be downloaded (${failureReason(install.stderr, install.code)}); check the network, the proxy (ELECTRON_GET_USE_PROXY=1 with HTTPS_PROXY) and ELECTRON_MIRROR, ${harnessHint}.`,
     };
   }
   // A clean run may still have warned (e.g. a deprecated platform); those lines are worth seeing.

@@ -3,7 +3,7 @@
 // say so in one line and name the harness instead.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { electronBinary } from './electron-binary.mjs';
 
 const require = createRequire(import.meta.url);
@@ -13,11 +13,15 @@ if (!electron.ok) {
   process.exit(1);
 }
 
-const build = spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
+// electron-vite's own bin through this Node: no `npx` lookup, which fails without a shell on Windows.
+const electronVite = join(dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
+const build = spawnSync(process.execPath, [electronVite, 'build'], { stdio: 'inherit' });
+if (build.error) console.error(`Provisioning Station: the build could not run (${build.error.message}).`);
 if (build.status !== 0) process.exit(build.status ?? 1);
 const child = spawn(electron.binary, ['.', ...process.argv.slice(2)], { stdio: 'inherit' });
 child.on('error', (error) => {
   console.error(`Provisioning Station: Electron could not be started (${error.message}).`);
   process.exit(1);
 });
-child.on('exit', (code) => process.exit(code ?? 0));
+// Killed by a signal is not a clean exit.
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

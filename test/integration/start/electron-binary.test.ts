@@ -141,7 +141,7 @@ describe.skipIf(process.platform !== 'linux')(
       const binary = join(space.copy, 'dist', 'electron');
       expect(found).toEqual({ ok: true, binary, downloaded: true });
       expect(announced).toEqual([
-        `Provisioning Station: downloading Electron ${electronVersion} for ${process.platform}-${process.arch} (first start only)...`,
+        `Provisioning Station: downloading Electron ${electronVersion} for ${process.platform}-${process.arch} (about 100 MB, first start only)...`,
       ]);
       // @electron/get fetched the checksums and the zip from the mirror; install.js extracted it.
       expect(mirror.requests).toEqual(expect.arrayContaining([shasumsPath, zipPath]));
@@ -173,7 +173,7 @@ describe.skipIf(process.platform !== 'linux')(
       expect(result.stdout).toContain(`downloading Electron ${electronVersion}`);
       const line = expectOneCleanLine(result.stderr);
       expect(line).toBe(
-        `Provisioning Station: Electron ${electronVersion} could not be downloaded (connect ECONNREFUSED 127.0.0.1:${port}); check the network and ELECTRON_MIRROR, or run \`npm run harness\` to use the station in a browser.`,
+        `Provisioning Station: Electron ${electronVersion} could not be downloaded (connect ECONNREFUSED 127.0.0.1:${port}); check the network, the proxy (ELECTRON_GET_USE_PROXY=1 with HTTPS_PROXY) and ELECTRON_MIRROR, or run \`npm run harness\` to use the station in a browser.`,
       );
       expectNothingExtracted(space.copy, space.cache);
     });
