@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 const recorded = vi.hoisted(() => ({
   calls: [] as string[],
   exitCodes: [] as number[],
+  errorBoxes: [] as { title: string; content: string }[],
   windows: 0,
   dataDirectory: '',
 }));
@@ -49,6 +50,10 @@ vi.mock('electron', () => ({
     }
   },
   protocol: { registerSchemesAsPrivileged: () => undefined },
+  dialog: {
+    showErrorBox: (title: string, content: string) => recorded.errorBoxes.push({ title, content }),
+  },
+  shell: { openPath: () => Promise.resolve('') },
   safeStorage: { isEncryptionAvailable: () => false },
 }));
 
@@ -58,6 +63,7 @@ const errors: string[] = [];
 beforeEach(() => {
   recorded.calls.length = 0;
   recorded.exitCodes.length = 0;
+  recorded.errorBoxes.length = 0;
   recorded.windows = 0;
   errors.length = 0;
   recorded.dataDirectory = mkdtempSync(join(tmpdir(), 'station-shell-start-'));
@@ -83,6 +89,24 @@ describe('Electron shell start errors (against a stand-in of the Electron API)',
     expect(recorded.calls).not.toContain('requestSingleInstanceLock');
     expect(recorded.calls).not.toContain('whenReady');
     expect(recorded.windows).toBe(0);
+  });
+
+  it('says why in a dialog and exits when the station cannot start, instead of lingering without a window', async () => {
+    // The data folder is a plain file: nothing can be kept there.
+    const blocked = join(recorded.dataDirectory, 'not-a-folder');
+    writeFileSync(blocked, '');
+    recorded.dataDirectory = blocked;
+    process.argv = [argv[0] ?? 'electron', 'main.js'];
+    await import('../../../src/main/shell/main.js');
+    await vi.waitFor(() => expect(recorded.exitCodes).toEqual([1]));
+    expect(recorded.errorBoxes).toEqual([
+      {
+        title: 'Provisioning Station could not start',
+        content: expect.stringContaining(`The log in ${join(blocked, 'logs')} has the details.`),
+      },
+    ]);
+    expect(recorded.windows).toBe(0);
+    recorded.dataDirectory = join(blocked, '..');
   });
 
   it('exits with the reason when the profile file cannot be read, and opens no window', async () => {
