@@ -17,10 +17,15 @@ export const contentSecurityPolicy = [
 ].join('; ');
 
 /**
- * The same policy as index.html's meta tag carries it: browsers ignore `frame-ancestors` there (and
- * say so in the console), so only the header sends it.
+ * A policy as a meta tag can carry it: browsers ignore `frame-ancestors` there (and say so in the
+ * console), so only the header sends it.
  */
-export const metaContentSecurityPolicy = contentSecurityPolicy
-  .split('; ')
-  .filter((directive) => !directive.startsWith('frame-ancestors '))
-  .join('; ');
+export function forMetaTag(policy: string): string {
+  return policy
+    .split('; ')
+    .filter((directive) => !directive.startsWith('frame-ancestors '))
+    .join('; ');
+}
+
+/** The policy in index.html's meta tag. */
+export const metaContentSecurityPolicy = forMetaTag(contentSecurityPolicy);

@@ -9,7 +9,7 @@ import { build } from 'vite';
 import { WebSocketServer } from 'ws';
 import { contentTypeOf, resolveAppPath } from '../../src/main/core/app-protocol-path.js';
 import { StationCore, type StationCoreOptions } from '../../src/main/core/station-core.js';
-import { contentSecurityPolicy } from '../../src/shared/content-security-policy.js';
+import { contentSecurityPolicy, forMetaTag } from '../../src/shared/content-security-policy.js';
 import { WebSocketIpcTransport } from './websocket-ipc-transport.js';
 
 const projectRoot = resolve(import.meta.dirname, '../..');
@@ -142,7 +142,9 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
       empty(response, 404, pageHeaders);
       return;
     }
-    if (resolved.filePath.endsWith('index.html')) body = injectBridge(body.toString('utf8'), pagePolicy);
+    if (resolved.filePath.endsWith('index.html')) {
+      body = injectBridge(body.toString('utf8'), forMetaTag(pagePolicy));
+    }
     full(response, contentTypeOf(resolved.filePath), body);
   }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { contentSecurityPolicy } from '../../../src/shared/content-security-policy.js';
+import { contentSecurityPolicy, forMetaTag } from '../../../src/shared/content-security-policy.js';
 import {
   call,
   openSocket,
@@ -53,8 +53,11 @@ describe('what the harness serves', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    // The meta tag says the same as the header, and the bridge loads before the renderer.
-    expect(response.body).toContain(`content="${policy}"`);
+    // The meta tag says the same as the header but for frame-ancestors (a meta tag cannot carry it),
+    // and the bridge loads before the renderer.
+    expect(sent.get('frame-ancestors')).toBe("'none'");
+    expect(response.body).toContain(`content="${forMetaTag(policy)}"`);
+    expect(forMetaTag(policy)).not.toContain('frame-ancestors');
     expect(response.body.indexOf('./harness-bridge.js')).toBeLessThan(
       response.body.indexOf('./assets/app.js'),
     );
