@@ -31,6 +31,7 @@ import { registerHandlers, type RegisteredIpc } from './ipc/register-handlers.js
 import { runBenchHealth } from './health/bench-health.js';
 import { buildSystemReport } from './health/system-report.js';
 import { crashEntryLines, type CrashReport, type OperatorContext } from './logging/crash-entry.js';
+import { CrashEntryBudget } from './logging/crash-entry-budget.js';
 import { createRedactingLog } from './logging/redacting-log.js';
 import { RecentLogLines } from './logging/recent-log-lines.js';
 import { RotatingLogFile } from './logging/rotating-log-file.js';
@@ -43,7 +44,6 @@ import { StationError } from './station-error.js';
 import { loadImportedProfile, profileSummary, profileView, saveImportedProfile } from './station-profile.js';
 import { StationSettingsStore, type ProfileChoice } from './station-settings.js';
 import { systemClock, type Clock } from './time/clock.js';
-import { RateBudget } from './time/rate-budget.js';
 
 export interface StationCoreOptions {
   appName: string;
@@ -88,6 +88,8 @@ const pageProblemWords: Record<Exclude<InvokeArgs<'diagnostics.report'>[0]['kind
 
 /** Renderer problem reports written per minute at most: a page throwing on every frame fills no disk. */
 const rendererReportsPerMinute = 10;
+/** Main-process crash entries written in full per minute at most: a callback that throws on every tick fills none either. */
+const mainCrashesPerMinute = 5;
 
 const signedOut = signedOutView(
   'No AWS profile is configured: import amplify_outputs.json or a station profile first.',
@@ -117,11 +119,15 @@ export class StationCore {
   private readonly healthStatus = new Map<string, string>();
   /** The log on disk, for support: every line of the redacting sink, stamped, rotated by size. */
   private readonly logFile: RotatingLogFile;
-  /** What a crash entry says the operator was doing: the last channels called and the screen shown. */
-  private readonly recentIpc = new RecentIpcCalls(20);
+  /**
+   * What a crash entry says the operator was doing: the last channels called (the renderer's own
+   * diagnostics reports left out) and the screen shown.
+   */
+  private readonly recentIpc = new RecentIpcCalls(20, ['diagnostics.report']);
   private screen: string | null = null;
   private crashCount = 0;
-  private readonly rendererReports: RateBudget;
+  private readonly rendererReports: CrashEntryBudget;
+  private readonly mainCrashes: CrashEntryBudget;
 
   constructor(private readonly options: StationCoreOptions) {
     // Every line the core writes goes through one redacting sink: kept for the system report,
@@ -142,7 +148,23 @@ export class StationCore {
       this.logFile.write(line, at);
       keep(line);
     });
-    this.rendererReports = new RateBudget(rendererReportsPerMinute, 60_000, () => this.now());
+    const clock = options.clock ?? systemClock;
+    this.rendererReports = new CrashEntryBudget({
+      perMinute: rendererReportsPerMinute,
+      clock,
+      sayLeftOut: (count) =>
+        this.log(
+          `crash: ${count} renderer problem report(s) were not written (more than ${rendererReportsPerMinute} a minute)`,
+        ),
+    });
+    this.mainCrashes = new CrashEntryBudget({
+      perMinute: mainCrashesPerMinute,
+      clock,
+      sayLeftOut: (count) =>
+        this.log(
+          `crash: ${count} more main-process crash(es) suppressed (at most ${mainCrashesPerMinute} a minute are written in full)`,
+        ),
+    });
     this.stationId = options.stationId ?? stationIdFromHost(hostname());
     this.settings = new StationSettingsStore(options.dataDirectory, this.log);
     this.discovery = new SerialDiscovery({
@@ -219,6 +241,10 @@ export class StationCore {
     this.ipc?.dispose();
     await this.closeWorkspace();
     await this.stopEmbedded({ forgetPorts: false });
+    // Entries left out are said before the station goes; the file is opened again by a later line.
+    this.rendererReports.sayWhatWasLeftOut();
+    this.mainCrashes.sayWhatWasLeftOut();
+    this.logFile.close();
   }
 
   /** Writes a line of the shell's through the core's redacting sink (and so into the log file). */
@@ -231,10 +257,12 @@ export class StationCore {
   /**
    * Writes a crash entry (src/main/core/logging/crash-entry.ts): what was thrown, redacted and
    * bounded, and what the operator was doing. Called from the shell's crash handlers, so it never
-   * throws; the lines are on disk when it returns.
+   * throws; the lines are on disk when it returns. Main-process crashes are written in full a few
+   * times a minute; the rest are counted in one line (renderer reports have their own budget).
    */
   recordCrash(report: CrashReport): void {
     try {
+      if (report.where === 'main process' && !this.mainCrashes.admit()) return;
       this.crashCount += 1;
       for (const line of crashEntryLines(report, this.operatorContext(), this.crashCount)) this.log(line);
     } catch (error) {
@@ -305,13 +333,7 @@ export class StationCore {
   private diagnosticsReport(report: InvokeArgs<'diagnostics.report'>[0]): DiagnosticsReceipt {
     this.screen = report.screen;
     if (report.kind === 'screen') return { recorded: true };
-    const budget = this.rendererReports.take();
-    if (!budget.allowed) return { recorded: false };
-    if (budget.refusedBefore > 0) {
-      this.log(
-        `crash: ${budget.refusedBefore} renderer problem report(s) were not written (more than ${rendererReportsPerMinute} a minute)`,
-      );
-    }
+    if (!this.rendererReports.admit()) return { recorded: false };
     this.recordCrash({
       where: 'renderer',
       kind: pageProblemWords[report.kind],

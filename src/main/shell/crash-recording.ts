@@ -1,5 +1,5 @@
 import type { CrashReport } from '../core/logging/crash-entry.js';
-import { RateBudget } from '../core/time/rate-budget.js';
+import { RateBudget } from '../../shared/rate-budget.js';
 
 /**
  * The shell's crash handlers: each turns an Electron or Node event into a crash entry of the core
@@ -23,7 +23,9 @@ export interface ProcessEvents {
  * Uncaught exceptions and unhandled rejections of the main process are recorded, and the station
  * keeps running, as Electron itself does after its error dialog (without the dialog: a stack trace
  * means nothing to an operator, the log entry means something to support). The journal, not the
- * process, holds the truth of every run. Returns the function that stops recording.
+ * process, holds the truth of every run. The core writes a few of them a minute in full and counts
+ * the rest (StationCore.recordCrash), so a callback that throws on every tick cannot fill the disk.
+ * Returns the function that stops recording.
  */
 export function recordProcessCrashes(target: ProcessEvents, recorder: CrashRecorder): () => void {
   const onException = (error: unknown) =>

@@ -105,6 +105,8 @@ describe('the log file', () => {
       );
       expect(text).toContain(`CRASH #${entry} end`);
     }
+    // The page's own screen and problem reports are not among the operator's calls.
+    expect(text).not.toMatch(/CRASH #\d+ recent IPC .*diagnostics\.report/);
     expect(text).toContain('CRASH #1 begin: renderer, unhandled promise rejection in the page');
     expect(text).toContain('CRASH #1 stack: at merge (app://station/assets/index.js:3:14)');
     expect(text).toContain('CRASH #2 begin: main process, uncaught exception');

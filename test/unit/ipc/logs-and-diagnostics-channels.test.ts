@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IpcInvokeListener, IpcMainTransport } from '../../../src/main/core/ipc/ipc-transport.js';
 import { registerHandlers, type Handlers } from '../../../src/main/core/ipc/register-handlers.js';
 import { StationCore, type StationCoreOptions } from '../../../src/main/core/station-core.js';
+import { recordProcessCrashes } from '../../../src/main/shell/crash-recording.js';
 import { invokeChannelNames } from '../../../src/shared/ipc-channels.js';
 import { invokeSchemas } from '../../../src/shared/ipc-contract.js';
 import { responseSchemas } from '../../../src/shared/ipc-output-schemas.js';
@@ -121,11 +123,10 @@ describe('diagnostics.report', () => {
     expect(text).toMatch(/\d{4}-\d\d-\d\dT[\d:.]+Z CRASH #1 begin: renderer, uncaught error in the page\n/);
     expect(text).toContain('CRASH #1 error: TypeError: x is undefined; token [redacted token]');
     expect(text).toContain('CRASH #1 stack: at onClick (app://station/assets/index.js:1:99)');
-    // The screen the problem happened on, and the channels called before it (names only).
+    // The screen the problem happened on, and the channels called before it (names only): the
+    // operator's calls, not the page's own screen and problem reports.
     expect(text).toContain('CRASH #1 operator: not signed in; screen: health');
-    expect(text).toMatch(
-      /CRASH #1 recent IPC \(3, oldest first\): [\d:.]+Z diagnostics\.report, [\d:.]+Z history\.batches, [\d:.]+Z diagnostics\.report\n/,
-    );
+    expect(text).toMatch(/CRASH #1 recent IPC \(1, oldest first\): [\d:.]+Z history\.batches\n/);
     expect(text).not.toContain(s.jwt.split('.')[2]!.slice(0, 24));
     const body = pemBody(s.rsaPkcs8Pem).replace(/\s/g, '');
     for (let at = 0; at + 24 <= body.length; at += 24) expect(text).not.toContain(body.slice(at, at + 24));
@@ -190,9 +191,105 @@ describe('diagnostics.report', () => {
     expect(text).toContain('CRASH #1 begin: main process, uncaught exception');
     expect(text).toContain('CRASH #1 error: RangeError: bad bay');
     expect(text).toContain('CRASH #1 operator: not signed in; screen: profile');
-    expect(text).toMatch(
-      /CRASH #1 recent IPC \(2, oldest first\): [\d:.]+Z diagnostics\.report, [\d:.]+Z profile\.get/,
+    expect(text).toMatch(/CRASH #1 recent IPC \(1, oldest first\): [\d:.]+Z profile\.get\n/);
+  });
+
+  it('keeps the operator’s calls in the entry however often the page reports', async () => {
+    const { core, transport, logText } = await station();
+    await transport.call('profile.get');
+    await transport.call('devices.list');
+    for (let index = 0; index < 30; index++) {
+      await transport.call('diagnostics.report', {
+        kind: 'screen',
+        screen: index % 2 ? 'health' : 'history',
+      });
+    }
+    core.recordCrash({ where: 'main process', kind: 'uncaught exception', error: new Error('late') });
+    expect(logText()).toMatch(
+      /CRASH #1 recent IPC \(2, oldest first\): [\d:.]+Z profile\.get, [\d:.]+Z devices\.list\n/,
     );
+  });
+});
+
+describe('main-process crash entries', () => {
+  /** A clock whose timers run when the test moves time on. */
+  function steppedClock(start: number) {
+    let now = start;
+    const timers: { at: number; callback: () => void; cancelled: boolean }[] = [];
+    return {
+      clock: {
+        now: () => now,
+        setTimer: (ms: number, callback: () => void) => {
+          const timer = { at: now + ms, callback, cancelled: false };
+          timers.push(timer);
+          return () => void (timer.cancelled = true);
+        },
+      },
+      advance(ms: number) {
+        now += ms;
+        for (const timer of timers.splice(0)) {
+          if (timer.cancelled) continue;
+          if (timer.at <= now) timer.callback();
+          else timers.push(timer);
+        }
+      },
+      pending: () => timers.filter((timer) => !timer.cancelled).length,
+    };
+  }
+
+  it('are written in full five times a minute; the rest become one line when the window reopens', async () => {
+    const time = steppedClock(Date.parse('2026-03-01T08:00:00.000Z'));
+    const { core, logText } = await station({ clock: time.clock });
+    // The shell's handlers on a process that throws on every tick.
+    const mainProcess = new EventEmitter();
+    recordProcessCrashes(mainProcess, core);
+    for (let index = 0; index < 12; index++) {
+      mainProcess.emit('uncaughtException', new Error(`tick ${index} threw`));
+      time.advance(1_000);
+    }
+    expect(logText().match(/CRASH #\d+ begin/g)).toHaveLength(5);
+    expect(logText()).toContain('CRASH #5 error: Error: tick 4 threw');
+    expect(logText()).not.toContain('tick 5 threw');
+    expect(logText()).not.toContain('suppressed');
+
+    // A minute after the first entry the window reopens: one line counts the seven left out.
+    time.advance(48_000);
+    expect(logText()).toMatch(
+      /\d{4}-\d\d-\d\dT08:01:00\.000Z crash: 7 more main-process crash\(es\) suppressed \(at most 5 a minute are written in full\)\n$/,
+    );
+    expect(time.pending()).toBe(0);
+    mainProcess.emit('unhandledRejection', new Error('after the pause'));
+    expect(logText()).toContain('CRASH #6 begin: main process, unhandled promise rejection');
+    expect(logText().match(/suppressed/g)).toHaveLength(1);
+  });
+
+  it('say what was left out at the next entry when no timer ran, and when the station stops', async () => {
+    let now = Date.parse('2026-03-01T08:00:00.000Z');
+    const { core, logText } = await station({ clock: { now: () => now, setTimer: () => () => undefined } });
+    const crash = (what: string) =>
+      core.recordCrash({ where: 'main process', kind: 'uncaught exception', error: new Error(what) });
+    for (let index = 0; index < 8; index++) crash(`burst ${index}`);
+    now += 61_000;
+    crash('next minute');
+    expect(logText()).toMatch(
+      /crash: 3 more main-process crash\(es\) suppressed .*\n.* CRASH #6 begin: main process, uncaught exception\n/,
+    );
+    for (let index = 0; index < 6; index++) crash(`second burst ${index}`);
+    expect(logText()).not.toContain('crash: 2 more');
+    await core.stop();
+    expect(logText()).toMatch(/crash: 2 more main-process crash\(es\) suppressed .*\n$/);
+  });
+
+  it('leave renderer crashes and child processes to their own budgets', async () => {
+    const { core, logText } = await station();
+    for (let index = 0; index < 7; index++) {
+      core.recordCrash({
+        where: 'renderer',
+        kind: 'render process gone',
+        detail: `crashed, exit code ${index}`,
+      });
+    }
+    expect(logText().match(/CRASH #\d+ begin: renderer/g)).toHaveLength(7);
   });
 });
 

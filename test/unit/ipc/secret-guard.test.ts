@@ -72,6 +72,11 @@ describe('assertNoSecrets', () => {
     ['a field named SessionToken', () => ({ Credentials: { SessionToken: 'x' } })],
     ['an object under a secret name', () => ({ credentials: { id: 'x' } })],
     ['JSON text with a secret-named key', () => ({ note: '{"private_key":"abc"}' })],
+    [
+      'an otpauth URI outside the TOTP set-up fields',
+      () => ({ message: 'Scan otpauth://totp/Station:op?secret=JBSWY3DPEHPK3PXP&issuer=Station' }),
+    ],
+    ['a token in a URL parameter', () => ({ link: 'https://example.com/cb?access_token=opaque-123' })],
     ['a Buffer', () => ({ raw: s.rsaKeyDer })],
     ['a Uint8Array', () => ({ raw: new Uint8Array(s.ed25519KeyDer) })],
     ['an ArrayBuffer', () => ({ raw: new ArrayBuffer(8) })],

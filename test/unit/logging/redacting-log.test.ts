@@ -125,6 +125,9 @@ describe('redactSecrets', () => {
       'The refresh token expired: sign in again.',
       'passwordRequired=true tokenExpiresAt=null',
       'Reseat the cable and press Retry.',
+      'aws: POST https://cognito-idp.eu-west-1.amazonaws.com/ answered 400',
+      'aws: http://127.0.0.1:4566/?Action=DescribeEndpoint&endpointType=iot:Data-ATS timed out',
+      'The authenticator app shows the issuer "Provisioning Station" after the scan.',
     ]) {
       expect(redactSecrets(text)).toBe(text);
     }
@@ -151,7 +154,61 @@ describe('redactSecrets', () => {
     redactSecrets(`token${' '.repeat(60_000)}`);
     redactSecrets(`[${'1,'.repeat(30_000)}`);
     redactSecrets('ab '.repeat(20_000));
+    redactSecrets(`?${'&password'.repeat(6_000)}`);
+    redactSecrets('otpauth://'.repeat(6_000));
     expect(performance.now() - started).toBeLessThan(1500);
+  });
+});
+
+describe('redactSecrets: the TOTP set-up URI and URL parameters', () => {
+  const totpSecret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  const setupUri = `otpauth://totp/Provisioning%20Station:installer?secret=${totpSecret}&issuer=Provisioning%20Station`;
+
+  it.each([
+    ['as it is', setupUri],
+    [
+      'with the secret last',
+      `otpauth://totp/Station:installer?issuer=Station&algorithm=SHA1&secret=${totpSecret}`,
+    ],
+    ['upper case', setupUri.replace('otpauth', 'OTPAUTH')],
+    [
+      'as an authenticator export',
+      `otpauth-migration://offline?data=${encodeURIComponent('CjEKCkhlbGxvId6tvu8SGA==')}`,
+    ],
+  ])('replaces an otpauth URI %s, whole', (_how, uri) => {
+    const redacted = redactSecrets(`session: totp set-up for installer: ${uri} (scan it)`);
+    expect(redacted).toBe('session: totp set-up for installer: [redacted otpauth URI] (scan it)');
+    expect(findSecretSpans(redacted)).toEqual([]);
+  });
+
+  it('replaces it inside JSON and escaped JSON', () => {
+    const json = JSON.stringify({ step: 'totp-setup', totpSetup: { otpauthUri: setupUri } });
+    for (const text of [json, JSON.stringify({ body: json })]) {
+      const redacted = redactSecrets(text);
+      expect(redacted).not.toContain(totpSecret);
+      expect(redacted).toContain('[redacted');
+      expect(redacted).toContain('totp-setup');
+    }
+  });
+
+  it('passes createRedactingLog with no trace of the secret', () => {
+    const lines: string[] = [];
+    createRedactingLog((line) => lines.push(line))(`sign-in: showing ${setupUri}`);
+    expect(lines).toEqual(['sign-in: showing [redacted otpauth URI]']);
+  });
+
+  it('replaces secret-named parameters of any URL, and keeps the rest of it', () => {
+    expect(redactSecrets('GET https://example.com/cb?state=abc&access_token=opaque-123&x=1 failed')).toBe(
+      'GET https://example.com/cb?state=abc&access_token=[redacted]&x=1 failed',
+    );
+    expect(
+      redactSecrets(
+        'url: https://bucket.s3.amazonaws.com/k?X-Amz-Security-Token=IQoJb3JpZ2luX2VjEAoaCXVz&X-Amz-Signature=ab12',
+      ),
+    ).toBe('url: https://bucket.s3.amazonaws.com/k?X-Amz-Security-Token=[redacted]&X-Amz-Signature=ab12');
+    expect(redactSecrets('http://h/login?user=installer&password=hunter2')).toBe(
+      'http://h/login?user=installer&password=[redacted]',
+    );
   });
 });
 

@@ -1,5 +1,7 @@
+import * as fs from 'node:fs';
 import {
   chmodSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -12,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedactingLog } from '../../../src/main/core/logging/redacting-log.js';
-import { RotatingLogFile } from '../../../src/main/core/logging/rotating-log-file.js';
+import { RotatingLogFile, type LogFileSystem } from '../../../src/main/core/logging/rotating-log-file.js';
 import { makeSecretSamples, pemBody, type SecretSamples } from '../ipc/secret-samples.js';
 
 const posix = process.platform !== 'win32';
@@ -158,6 +160,215 @@ describe('RotatingLogFile', () => {
       },
     });
     expect(() => file.write('line')).not.toThrow();
+  });
+});
+
+/**
+ * Node's fs, except that renaming from or to a held path fails as Windows fails it while a log viewer
+ * or a virus scanner has the file open; it counts the opens and can fail the next writes.
+ */
+function benchFileSystem() {
+  const held = new Set<string>();
+  const counts = { opens: 0, closes: 0, failWrites: 0 };
+  const fileSystem: LogFileSystem = {
+    ...fs,
+    renameSync: (from, to) => {
+      if (held.has(String(from)) || held.has(String(to))) {
+        throw Object.assign(
+          new Error(`EBUSY: resource busy or locked, rename '${String(from)}' -> '${String(to)}'`),
+          {
+            code: 'EBUSY',
+          },
+        );
+      }
+      fs.renameSync(from, to);
+    },
+    openSync: (...args: Parameters<typeof fs.openSync>) => {
+      counts.opens++;
+      return fs.openSync(...args);
+    },
+    closeSync: (descriptor) => {
+      counts.closes++;
+      fs.closeSync(descriptor);
+    },
+    writeSync: ((...args: Parameters<typeof fs.writeSync>) => {
+      if (counts.failWrites > 0) {
+        counts.failWrites--;
+        throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+      }
+      return fs.writeSync(...args);
+    }) as typeof fs.writeSync,
+  };
+  return { fileSystem, held, counts };
+}
+
+/** Files the station would have after a few rotations: station.log nearly full, .1 to .4 older. */
+function filledFolder(directory: string): void {
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  writeFileSync(join(directory, 'station.log'), `current ${'c'.repeat(1990)}\n`, { mode: 0o600 });
+  for (let index = 1; index <= 4; index++) {
+    writeFileSync(join(directory, `station.${index}.log`), `old ${index}\n`, { mode: 0o600 });
+  }
+}
+
+function contents(directory: string): Record<string, string> {
+  return Object.fromEntries(
+    logFiles(directory).map((name) => [name, readFileSync(join(directory, name), 'utf8')]),
+  );
+}
+
+describe('RotatingLogFile when a rename fails (a held file)', () => {
+  it('changes nothing while station.log cannot be moved, keeps appending, and rotates once it can', () => {
+    const directory = join(root, 'logs');
+    filledFolder(directory);
+    const bench = benchFileSystem();
+    bench.held.add(join(directory, 'station.log'));
+    const notes: string[] = [];
+    const file = new RotatingLogFile({
+      directory,
+      maxBytes: 2048,
+      now: clock,
+      retryAfterMs: 30_000,
+      fallback: (line) => notes.push(line),
+      fileSystem: bench.fileSystem,
+    });
+    // Every try after the retry delay fails again: the older files must not shift each time.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      file.write(`held line ${attempt} ${'h'.repeat(80)}`);
+      now += 31_000;
+    }
+    const held = contents(directory);
+    expect(Object.keys(held)).toEqual([
+      'station.1.log',
+      'station.2.log',
+      'station.3.log',
+      'station.4.log',
+      'station.log',
+    ]);
+    for (let index = 1; index <= 4; index++) expect(held[`station.${index}.log`]).toBe(`old ${index}\n`);
+    expect(held['station.log']).toMatch(/^current c+\n/);
+    for (let attempt = 0; attempt < 4; attempt++)
+      expect(held['station.log']).toContain(`held line ${attempt}`);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(
+      /^log: could not rotate .*station\.log \(EBUSY: .+\); appending to it and trying again later\.$/,
+    );
+
+    // The viewer lets go: the next line after the delay rotates, one step, keeping four old files.
+    bench.held.clear();
+    file.write('after the viewer closed');
+    const rotated = contents(directory);
+    expect(Object.keys(rotated)).toEqual(Object.keys(held));
+    expect(rotated['station.1.log']).toBe(held['station.log']);
+    expect(rotated['station.2.log']).toBe('old 1\n');
+    expect(rotated['station.3.log']).toBe('old 2\n');
+    expect(rotated['station.4.log']).toBe('old 3\n');
+    expect(rotated['station.log']).toMatch(/^\S+ after the viewer closed\n$/);
+  });
+
+  it('finishes a shift that stopped half-way without losing or repeating a file', () => {
+    const directory = join(root, 'logs');
+    filledFolder(directory);
+    const bench = benchFileSystem();
+    // station.2.log is held: station.3.log → .4 works, station.2.log → .3 does not.
+    bench.held.add(join(directory, 'station.2.log'));
+    const notes: string[] = [];
+    const file = new RotatingLogFile({
+      directory,
+      maxBytes: 2048,
+      now: clock,
+      fallback: (line) => notes.push(line),
+      fileSystem: bench.fileSystem,
+    });
+    file.write(`first new line ${'n'.repeat(80)}`);
+    const halfWay = contents(directory);
+    expect(halfWay['station.rotating.log']).toMatch(/^current c+\n$/);
+    expect(halfWay['station.log']).toMatch(/^\S+ first new line n+\n$/);
+    expect(halfWay['station.1.log']).toBe('old 1\n');
+    expect(halfWay['station.2.log']).toBe('old 2\n');
+    expect(halfWay['station.3.log']).toBeUndefined();
+    expect(halfWay['station.4.log']).toBe('old 3\n');
+    expect(notes).toHaveLength(1);
+
+    // Within the delay nothing is tried; after it, the move is finished with the shift it still needs.
+    file.write('second new line');
+    expect(existsSync(file.asidePath)).toBe(true);
+    bench.held.clear();
+    now += 31_000;
+    file.write('third new line');
+    const done = contents(directory);
+    expect(Object.keys(done)).toEqual([
+      'station.1.log',
+      'station.2.log',
+      'station.3.log',
+      'station.4.log',
+      'station.log',
+    ]);
+    expect(done['station.1.log']).toBe(halfWay['station.rotating.log']);
+    expect(done['station.2.log']).toBe('old 1\n');
+    expect(done['station.3.log']).toBe('old 2\n');
+    expect(done['station.4.log']).toBe('old 3\n');
+    expect(done['station.log']).toMatch(/first new line n+\n\S+ second new line\n\S+ third new line\n$/);
+  });
+
+  it('puts a station.rotating.log left by an earlier run at station.1.log when it starts', () => {
+    // The earlier run stopped after station.1.log → .2 and before station.rotating.log → .1.
+    const directory = join(root, 'logs');
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    writeFileSync(join(directory, 'station.rotating.log'), 'moved aside\n');
+    writeFileSync(join(directory, 'station.log'), 'newer\n');
+    writeFileSync(join(directory, 'station.2.log'), 'old 1\n');
+    writeFileSync(join(directory, 'station.3.log'), 'old 2\n');
+    writeFileSync(join(directory, 'station.4.log'), 'old 3\n');
+    const file = new RotatingLogFile({ directory, now: clock });
+    file.write('started again');
+    expect(contents(directory)).toEqual({
+      'station.1.log': 'moved aside\n',
+      'station.2.log': 'old 1\n',
+      'station.3.log': 'old 2\n',
+      'station.4.log': 'old 3\n',
+      'station.log': `newer\n${new Date(now).toISOString()} started again\n`,
+    });
+  });
+});
+
+describe('RotatingLogFile descriptor', () => {
+  it('opens the file once for many lines, and again only after a rotation', () => {
+    const directory = join(root, 'logs');
+    const bench = benchFileSystem();
+    const file = new RotatingLogFile({ directory, maxBytes: 2048, now: clock, fileSystem: bench.fileSystem });
+    // 16 lines of 126 bytes fill 2016 of the 2048 bytes.
+    for (let index = 0; index < 16; index++)
+      file.write(`line ${String(index).padStart(4, '0')} ${'x'.repeat(90)}`);
+    expect(bench.counts.opens).toBe(1);
+    file.write('this one rotates');
+    expect(logFiles(directory)).toEqual(['station.1.log', 'station.log']);
+    expect(bench.counts).toMatchObject({ opens: 2, closes: 1 });
+    file.close();
+    expect(bench.counts.closes).toBe(2);
+  });
+
+  it('after a failed write closes the descriptor and opens a new one when it tries again', () => {
+    const directory = join(root, 'logs');
+    const bench = benchFileSystem();
+    const notes: string[] = [];
+    const file = new RotatingLogFile({
+      directory,
+      now: clock,
+      fileSystem: bench.fileSystem,
+      fallback: (line) => notes.push(line),
+    });
+    file.write('written');
+    bench.counts.failWrites = 1;
+    file.write('lost to an i/o error');
+    expect(bench.counts).toMatchObject({ opens: 1, closes: 1 });
+    expect(notes).toEqual([expect.stringMatching(/cannot write the log file .* \(EIO: i\/o error, write\)/)]);
+    now += 31_000;
+    file.write('written again');
+    expect(bench.counts.opens).toBe(2);
+    expect(readFileSync(file.path, 'utf8')).toMatch(
+      /written\n.* log: 1 line\(s\) could not be written .*\n\S+ written again\n$/,
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { thrownParts } from '../../../shared/thrown-value.js';
 import type { BatchView, RunView, SessionView } from '../../../shared/view-models.js';
 import type { IpcCallMark } from '../ipc/recent-ipc-calls.js';
 import { bound, boundInput, redactSecrets } from './secret-redaction.js';
@@ -77,47 +78,12 @@ interface ThrownDescription {
 
 /** Name, message and stack frames of anything thrown, redacted and bounded. */
 export function describeThrown(value: unknown): ThrownDescription {
-  const errorLike = asErrorLike(value);
-  if (!errorLike) {
-    const text = typeof value === 'string' ? value : inspectValue(value);
-    return {
-      name: `a thrown ${value === null ? 'null' : typeof value}`,
-      message: clean(text, crashTextLimits.message),
-      frames: [],
-    };
-  }
-  const cause = asErrorLike(errorLike.cause);
-  const message =
-    errorLike.message + (cause ? ` (caused by ${cause.name || 'Error'}: ${cause.message})` : '');
+  const thrown = thrownParts(value, inspectValue);
   return {
-    name: clean(errorLike.name || 'Error', crashTextLimits.name),
-    message: clean(message, crashTextLimits.message),
-    frames: stackFrames(errorLike.stack),
+    name: clean(thrown.name, crashTextLimits.name),
+    message: clean(thrown.message, crashTextLimits.message),
+    frames: stackFrames(thrown.stack),
   };
-}
-
-interface ErrorLike {
-  name: string;
-  message: string;
-  stack: string | null;
-  cause: unknown;
-}
-
-function asErrorLike(value: unknown): ErrorLike | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const record = value as { name?: unknown; message?: unknown; stack?: unknown; cause?: unknown };
-  if (!(value instanceof Error) && typeof record.message !== 'string') return undefined;
-  try {
-    return {
-      name: typeof record.name === 'string' ? record.name : 'Error',
-      message: typeof record.message === 'string' ? record.message : String(record.message),
-      stack: typeof record.stack === 'string' ? record.stack : null,
-      cause: value instanceof Error ? record.cause : undefined,
-    };
-  } catch {
-    // A getter that throws: say so rather than fail the entry.
-    return { name: 'Error', message: '(its properties could not be read)', stack: null, cause: undefined };
-  }
 }
 
 /**
@@ -140,11 +106,7 @@ function stackFrames(stack: string | null): string[] {
 }
 
 function inspectValue(value: unknown): string {
-  try {
-    return inspect(value, { depth: 3, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 2000 });
-  } catch {
-    return '(a value that cannot be shown)';
-  }
+  return inspect(value, { depth: 3, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 2000 });
 }
 
 /**

@@ -1,5 +1,24 @@
-import { appendFileSync, chmodSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
+
+/**
+ * The file-system calls the log file makes, all synchronous. Node's own by default; a test passes
+ * its own to make one of them fail as Windows does when a viewer or a virus scanner holds a file.
+ */
+export type LogFileSystem = Pick<
+  typeof nodeFs,
+  | 'openSync'
+  | 'writeSync'
+  | 'closeSync'
+  | 'fstatSync'
+  | 'fchmodSync'
+  | 'statSync'
+  | 'chmodSync'
+  | 'mkdirSync'
+  | 'renameSync'
+  | 'existsSync'
+  | 'unlinkSync'
+>;
 
 export interface RotatingLogFileOptions {
   /** The log folder; made (0700 on POSIX) when missing, again if it is deleted while the station runs. */
@@ -10,7 +29,7 @@ export interface RotatingLogFileOptions {
   maxBytes?: number;
   /** How many files are kept, the current one included. */
   keepFiles?: number;
-  /** After a write failed, lines are not tried again for this long (a full disk is not hammered). */
+  /** After a write or a rotation failed, it is not tried again for this long (a full disk is not hammered). */
   retryAfterMs?: number;
   /** Where the one line saying the file cannot be written goes (the console by default). */
   fallback?: (line: string) => void;
@@ -18,6 +37,8 @@ export interface RotatingLogFileOptions {
   now?: () => number;
   /** POSIX file modes are applied unless this is 'win32'. */
   platform?: NodeJS.Platform;
+  /** Node's fs by default. */
+  fileSystem?: LogFileSystem;
 }
 
 export const defaultLogMaxBytes = 1024 * 1024;
@@ -25,23 +46,30 @@ export const defaultLogKeepFiles = 5;
 const defaultRetryAfterMs = 30_000;
 
 /**
- * The station's log on disk: one line per call, stamped with its ISO time, appended synchronously
- * (open, write, close), so every line logged before a crash is on disk when the process dies — an
- * async stream (rotating-file-stream, a pino transport in its worker thread) may still hold the last
- * lines in memory then. An append is a few microseconds; the station logs events, not bytes, so
- * this costs the event loop nothing measurable.
+ * The station's log on disk: one line per call, stamped with its ISO time, written synchronously to
+ * one descriptor kept open (no page cache flush per line: the kernel has the line when write
+ * returns, so a crash of the process loses none; an async stream or a pino transport may still hold
+ * the last lines in memory then). A line costs one fstat and one write: the fstat notices a file
+ * deleted under the station (the folder cleaned up by hand), which POSIX would otherwise let it go on
+ * writing to unseen.
  *
  * Rotation by size keeps `keepFiles` files of at most `maxBytes` (5 × 1 MiB: several days of a busy
- * bench, small enough to attach to a support mail). Writing never throws into the caller: a failure
- * (disk full, folder removed, no permission) is said once through `fallback`, lines are skipped for
- * `retryAfterMs`, and the file says how many it missed once writing works again.
+ * bench, small enough to attach to a support mail). It never loses history when a rename fails
+ * (Windows: a viewer or antivirus holds a file): station.log is first moved aside to
+ * station.rotating.log — if that fails nothing has changed and lines go on being appended — and only
+ * then are the older files shifted, as far as needed to free station.1.log, and the moved file put
+ * there. A move that was cut short (a failed rename, a crash) is finished later, or at the next start.
  *
- * It writes what it is given: it is fed by the core's redacting log, after redaction.
+ * Writing never throws into the caller: a failure (disk full, no permission) is said once through
+ * `fallback`, lines are skipped for `retryAfterMs`, and the file says how many it missed once writing
+ * works again. It writes what it is given: it is fed by the core's redacting log, after redaction.
  */
 export class RotatingLogFile {
   readonly directory: string;
   /** The current file, `<directory>/<baseName>.log`. */
   readonly path: string;
+  /** Where the current file waits while the older ones are shifted to make room for it. */
+  readonly asidePath: string;
   private readonly baseName: string;
   private readonly maxBytes: number;
   private readonly keepFiles: number;
@@ -49,8 +77,13 @@ export class RotatingLogFile {
   private readonly fallback: (line: string) => void;
   private readonly now: () => number;
   private readonly posix: boolean;
-  /** Bytes in the current file, as far as this writer knows; unknown until the folder is checked. */
-  private size: number | undefined;
+  private readonly fs: LogFileSystem;
+  /** The open current file, or undefined until the next line opens it. */
+  private descriptor: number | undefined;
+  /** A leftover of an earlier run (station.rotating.log) is looked for once, at the first open. */
+  private recovered = false;
+  /** station.rotating.log exists and still has to be put at station.1.log. */
+  private placementPending = false;
   /** While writing fails: since when, the last attempt, why, and how many lines were missed. */
   private failure: { since: number; lastAttempt: number; reason: string; missed: number } | undefined;
   private rotationRetryAt = 0;
@@ -60,12 +93,14 @@ export class RotatingLogFile {
     this.directory = options.directory;
     this.baseName = options.baseName ?? 'station';
     this.path = join(this.directory, `${this.baseName}.log`);
+    this.asidePath = join(this.directory, `${this.baseName}.rotating.log`);
     this.maxBytes = Math.max(1024, options.maxBytes ?? defaultLogMaxBytes);
     this.keepFiles = Math.max(1, Math.floor(options.keepFiles ?? defaultLogKeepFiles));
     this.retryAfterMs = Math.max(0, options.retryAfterMs ?? defaultRetryAfterMs);
     this.fallback = options.fallback ?? ((line: string) => console.warn(line));
     this.now = options.now ?? Date.now;
     this.posix = (options.platform ?? process.platform) !== 'win32';
+    this.fs = options.fileSystem ?? nodeFs;
   }
 
   /** The path of file `index`: 0 is the current one, 1 the newest rotated one. */
@@ -92,6 +127,7 @@ export class RotatingLogFile {
         this.append(text);
         this.failure = undefined;
       } catch (error) {
+        this.closeQuietly();
         if (failure) {
           failure.lastAttempt = now;
           failure.missed++;
@@ -118,63 +154,127 @@ export class RotatingLogFile {
     }
   }
 
-  private append(text: string): void {
-    const bytes = Buffer.byteLength(text);
-    if (this.size === undefined) this.open();
-    if (this.size! > 0 && this.size! + bytes > this.maxBytes) this.rotate();
-    try {
-      appendFileSync(this.path, text, { mode: 0o600 });
-    } catch (error) {
-      // The folder went away (cleaned up by hand, a temp folder emptied): make it again, once.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.open();
-      appendFileSync(this.path, text, { mode: 0o600 });
-    }
-    this.size = (this.size ?? 0) + bytes;
+  /** Closes the descriptor (the station stops); a later line opens the file again. */
+  close(): void {
+    this.closeQuietly();
   }
 
-  /** Checks the folder and the current file: their modes, and the file's size so far. */
-  private open(): void {
-    this.prepareDirectory();
-    try {
-      const file = statSync(this.path);
-      if (this.posix && (file.mode & 0o077) !== 0) chmodSync(this.path, 0o600);
-      this.size = file.size;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.size = 0;
+  private append(text: string): void {
+    const bytes = Buffer.from(text);
+    let descriptor = this.open();
+    let file = this.fs.fstatSync(descriptor);
+    if (file.nlink === 0) {
+      // Deleted under us (the folder removed by hand): a new file, in a new folder if need be.
+      this.closeQuietly();
+      descriptor = this.open();
+      file = this.fs.fstatSync(descriptor);
     }
+    const due = file.size > 0 && file.size + bytes.length > this.maxBytes;
+    if ((due || this.placementPending) && this.now() >= this.rotationRetryAt) {
+      this.rotate(due);
+      descriptor = this.open();
+    }
+    let written = 0;
+    while (written < bytes.length) {
+      written += this.fs.writeSync(descriptor, bytes, written, bytes.length - written);
+    }
+  }
+
+  /** The open descriptor of the current file; opens it (folder, modes, a leftover move) if need be. */
+  private open(): number {
+    if (this.descriptor !== undefined) return this.descriptor;
+    this.prepareDirectory();
+    if (!this.recovered) {
+      this.recovered = true;
+      this.placementPending = this.fs.existsSync(this.asidePath);
+    }
+    const descriptor = this.fs.openSync(this.path, 'a', 0o600);
+    try {
+      if (this.posix && (this.fs.fstatSync(descriptor).mode & 0o077) !== 0) {
+        this.fs.fchmodSync(descriptor, 0o600);
+      }
+    } catch (error) {
+      this.fs.closeSync(descriptor);
+      throw error;
+    }
+    this.descriptor = descriptor;
+    return descriptor;
   }
 
   private prepareDirectory(): void {
-    mkdirSync(this.directory, { recursive: true, mode: 0o700 });
-    if (this.posix && (statSync(this.directory).mode & 0o077) !== 0) chmodSync(this.directory, 0o700);
+    this.fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
+    if (this.posix && (this.fs.statSync(this.directory).mode & 0o077) !== 0) {
+      this.fs.chmodSync(this.directory, 0o700);
+    }
   }
 
-  /** station.3.log → station.4.log, …, station.log → station.1.log; the oldest is overwritten. */
-  private rotate(): void {
-    if (this.now() < this.rotationRetryAt) return;
+  /**
+   * Finishes a move cut short, then (when `due`) moves station.log aside and puts it in place.
+   * A failure stops there: what has moved stays where it is, and is finished after `retryAfterMs`.
+   */
+  private rotate(due: boolean): void {
     try {
-      for (let index = this.keepFiles - 1; index >= 1; index--) {
+      // station.rotating.log must be free before station.log may go there.
+      if (this.placementPending) this.placeAside();
+      if (due) {
+        this.closeQuietly();
+        if (this.moveAside()) this.placeAside();
+      }
+      this.rotationFailing = false;
+    } catch (error) {
+      this.rotationRetryAt = this.now() + this.retryAfterMs;
+      if (!this.rotationFailing) {
+        this.say(
+          `log: could not rotate ${this.path} (${describe(error)}); appending to it and trying again later.`,
+        );
+      }
+      this.rotationFailing = true;
+    }
+  }
+
+  /** station.log → station.rotating.log; false when there was no station.log to move (deleted). */
+  private moveAside(): boolean {
+    try {
+      this.fs.renameSync(this.path, this.asidePath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+    this.placementPending = true;
+    return true;
+  }
+
+  /**
+   * Puts station.rotating.log at station.1.log, shifting only the old files in the way: up to the
+   * first free number, the oldest kept one overwritten when none is free. So a shift that stopped
+   * half-way (station.1.log moved, station.rotating.log not yet) loses nothing when done again.
+   */
+  private placeAside(): void {
+    if (this.keepFiles === 1) {
+      this.fs.unlinkSync(this.asidePath);
+    } else {
+      let free = 1;
+      while (free < this.keepFiles - 1 && this.fs.existsSync(this.fileAt(free))) free++;
+      for (let index = free; index >= 2; index--) {
         try {
-          renameSync(this.fileAt(index - 1), this.fileAt(index));
+          this.fs.renameSync(this.fileAt(index - 1), this.fileAt(index));
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         }
       }
-      if (this.keepFiles === 1) {
-        // Nothing older is kept: start the one file afresh.
-        appendFileSync(this.path, '', { mode: 0o600, flag: 'w' });
-      }
-      this.size = 0;
-      this.rotationFailing = false;
-    } catch (error) {
-      // A viewer holding the file (Windows): keep appending past the limit, rotate later.
-      this.rotationRetryAt = this.now() + this.retryAfterMs;
-      if (!this.rotationFailing) {
-        this.say(`log: could not rotate ${this.path} (${describe(error)}); trying again later.`);
-      }
-      this.rotationFailing = true;
+      this.fs.renameSync(this.asidePath, this.fileAt(1));
+    }
+    this.placementPending = false;
+  }
+
+  private closeQuietly(): void {
+    const descriptor = this.descriptor;
+    this.descriptor = undefined;
+    if (descriptor === undefined) return;
+    try {
+      this.fs.closeSync(descriptor);
+    } catch {
+      // Already unusable: the next line opens a new one.
     }
   }
 

@@ -3,8 +3,9 @@ import { findSecretSpans } from './secret-shapes.js';
 
 /**
  * Replaces every secret-shaped span (PEM blocks whole or cut, DER as base64 or hex, JWTs, AWS access
- * key ids, long base64/hex runs, byte dumps, values of secret-named fields) with a readable marker
- * such as `[redacted certificate]`. Idempotent: redacted text has nothing left to redact.
+ * key ids, otpauth:// URIs, long base64/hex runs, byte dumps, values of secret-named fields and URL
+ * parameters) with a readable marker such as `[redacted certificate]`. Idempotent: redacted text has
+ * nothing left to redact. It knows shapes, not meaning: a password typed into a sentence has none.
  */
 export function redactSecrets(text: string): string {
   const spans = findSecretSpans(text);

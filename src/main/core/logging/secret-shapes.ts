@@ -14,6 +14,7 @@ export type SecretLabel =
   | 'PEM block'
   | 'DER data'
   | 'token'
+  | 'otpauth URI'
   | 'AWS access key id'
   | 'base64 data'
   | 'hex data'
@@ -35,6 +36,7 @@ const labelRank: Record<SecretLabel, number> = {
   'PEM block': 0,
   'DER data': 1,
   token: 2,
+  'otpauth URI': 2,
   'AWS access key id': 3,
   'base64 data': 4,
   'hex data': 4,
@@ -111,6 +113,7 @@ export function findSecretSpans(text: string): SecretSpan[] {
   findSeparatedHex(text, spans);
   findByteLists(text, spans);
   findTokens(text, spans);
+  findOtpauthUris(text, spans);
   findSecretPairs(text, spans);
   return merge(spans);
 }
@@ -307,11 +310,29 @@ function findTokens(text: string, spans: SecretSpan[]): void {
   }
 }
 
+/**
+ * An authenticator app's set-up URI (`otpauth://totp/Station:installer?secret=…&issuer=…`, and the
+ * `otpauth-migration://` export): its secret is the operator's second factor. The whole URI is
+ * replaced, wherever the secret parameter sits in it.
+ */
+const otpauthUri = /\botpauth(?:-migration)?:\/\/[^\s"'<>\\]+/gi;
+
+function findOtpauthUris(text: string, spans: SecretSpan[]): void {
+  for (const match of text.matchAll(otpauthUri)) {
+    spans.push({ start: match.index, end: match.index + match[0].length, label: 'otpauth URI' });
+  }
+}
+
 /** `"privateKey": "…"`, `\"client_secret\":\"…\"` (JSON inside a string) and `password=…`, `token: …`. */
 const jsonPair = /"([A-Za-z0-9_. -]{1,64})"\s*:\s*("(?:[^"\\]|\\.)*"|[^\s,}\]]+)/g;
 const escapedJsonPair = /\\"([A-Za-z0-9_. -]{1,64})\\"\s*:\s*(\\"(?:(?!\\")[^])*\\"|[^\s,}\]\\]+)/g;
 const plainPair =
   /\b([A-Za-z][A-Za-z0-9_.-]{0,63})(\s*[=:]\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,;&)}\]'"]+)/g;
+/**
+ * `?token=…&…` in a URL: plainPair reads `https://host/path?token=…` as one pair named `https` and
+ * never sees the parameters inside it, so query parameters are read on their own.
+ */
+const queryParameter = /[?&]([A-Za-z][A-Za-z0-9_.-]{0,63})=([^\s&#"'<>\\]+)/g;
 /** Values that say nothing: a redaction already made, a flag, an empty value. */
 const emptyValue = /^(?:\[redacted[^\]]*\]?|true|false|null|undefined|none)?$/i;
 /** "TokenExpiredException: …" and "InvalidCertificateOwnershipToken: …" name an error, not a secret. */
@@ -332,6 +353,9 @@ function findSecretPairs(text: string, spans: SecretSpan[]): void {
   }
   for (const match of text.matchAll(escapedJsonPair)) {
     add(match[1] ?? '', match[2] ?? '', match.index + match[0].length, '\\"');
+  }
+  for (const match of text.matchAll(queryParameter)) {
+    add(match[1] ?? '', match[2] ?? '', match.index + match[0].length, '');
   }
   for (const match of text.matchAll(plainPair)) {
     const name = match[1] ?? '';

@@ -1,7 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import type { IpcResult } from '../../../shared/ipc-result.js';
 import type { LogFolderOpenView } from '../../../shared/view-models.js';
-import { logFolderOutcomeOf, type LogFolderOutcome } from '../diagnostics/log-folder-words.js';
+import {
+  logFolderOutcomeOf,
+  logRedactionWords,
+  type LogFolderOutcome,
+} from '../diagnostics/log-folder-words.js';
 import './crash-fallback.css';
 
 /** What shows instead of a screen that failed to draw: what happened, that it is logged, what to do. */
@@ -22,8 +26,8 @@ export function CrashFallback({
           <span aria-hidden="true">⚠</span> This screen stopped working
         </h1>
         <p>
-          Something went wrong while the station drew this screen. It is recorded in the log, without any
-          password, key or token. Devices already on the bench carry on: the station keeps working behind this
+          Something went wrong while the station drew this screen. It is recorded in the log.{' '}
+          {logRedactionWords} Devices already on the bench carry on: the station keeps working behind this
           page.
         </p>
         <p>Press Reload to show the station again. If it happens again, send the log folder to support.</p>

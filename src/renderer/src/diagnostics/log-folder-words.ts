@@ -14,3 +14,10 @@ export function logFolderOutcomeOf(result: IpcResult<LogFolderOpenView>): LogFol
   if (result.value.opened) return { tone: 'ok', text: 'The log folder is open in your file manager.' };
   return { tone: 'warn', text: result.value.message ?? `Open ${result.value.path} in a file manager.` };
 }
+
+/**
+ * What the log's redaction does, said the same way wherever the station speaks of it (the Logs
+ * panel, the crash page). It recognises shapes, not meaning, so it promises no more than that.
+ */
+export const logRedactionWords =
+  'Secret-shaped text (keys, certificates, tokens, AWS credentials, passwords in fields) is replaced before a line is written.';

@@ -4,6 +4,7 @@ import {
   type PageProblemKind,
   type ScreenName,
 } from '../../../shared/diagnostics.js';
+import { thrownParts } from '../../../shared/thrown-value.js';
 
 export type ProblemReport = Extract<DiagnosticsReport, { kind: PageProblemKind }>;
 
@@ -20,7 +21,7 @@ export function problemReportOf(
   componentStack: string | null = null,
   pageBase: string | null = null,
 ): ProblemReport {
-  const { name, message, stack } = describeThrown(thrown);
+  const { name, message, stack } = thrownParts(thrown);
   const withComponents = componentStack
     ? `${stack ?? ''}\nComponent stack:${componentStack.startsWith('\n') ? '' : '\n'}${componentStack}`
     : stack;
@@ -32,37 +33,6 @@ export function problemReportOf(
     message: cut(local(message), problemReportLimits.message),
     stack: withComponents === null ? null : cut(local(withComponents), problemReportLimits.stack),
   };
-}
-
-function describeThrown(thrown: unknown): { name: string; message: string; stack: string | null } {
-  if (thrown !== null && typeof thrown === 'object') {
-    try {
-      const record = thrown as { name?: unknown; message?: unknown; stack?: unknown };
-      if (thrown instanceof Error || typeof record.message === 'string') {
-        return {
-          name: typeof record.name === 'string' ? record.name : 'Error',
-          message: typeof record.message === 'string' ? record.message : '',
-          stack: typeof record.stack === 'string' ? record.stack : null,
-        };
-      }
-    } catch {
-      return { name: 'Error', message: '(its properties could not be read)', stack: null };
-    }
-  }
-  if (typeof thrown === 'string') return { name: 'a thrown string', message: thrown, stack: null };
-  return {
-    name: `a thrown ${thrown === null ? 'null' : typeof thrown}`,
-    message: safeString(thrown),
-    stack: null,
-  };
-}
-
-function safeString(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return '(a value that cannot be shown)';
-  }
 }
 
 /** At most `max` characters; the end says it was cut. */

@@ -1,4 +1,5 @@
 import type { DiagnosticsReport, PageProblemKind, ScreenName } from '../../../shared/diagnostics.js';
+import { RateBudget } from '../../../shared/rate-budget.js';
 import { problemReportOf } from './problem-report.js';
 
 /** Problem reports sent per minute at most: a screen that throws on every frame is reported a few times. */
@@ -10,14 +11,16 @@ const maxProblemsPerMinute = 10;
  */
 export class ProblemReporter {
   private screen: ScreenName = 'connecting';
-  private readonly sentAt: number[] = [];
+  private readonly budget: RateBudget;
 
   constructor(
     private readonly send: (report: DiagnosticsReport) => Promise<unknown>,
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
     /** The page's own address (its folder), written as `./` in reports. */
     private readonly pageBase: string | null = null,
-  ) {}
+  ) {
+    this.budget = new RateBudget(maxProblemsPerMinute, 60_000, now);
+  }
 
   /** The screen now showing; main hears of it when it changes. */
   showing(screen: ScreenName): void {
@@ -27,10 +30,7 @@ export class ProblemReporter {
   }
 
   problem(kind: PageProblemKind, thrown: unknown, componentStack: string | null = null): void {
-    const now = this.now();
-    while (this.sentAt.length > 0 && now - this.sentAt[0]! >= 60_000) this.sentAt.shift();
-    if (this.sentAt.length >= maxProblemsPerMinute) return;
-    this.sentAt.push(now);
+    if (!this.budget.take().allowed) return;
     let report: DiagnosticsReport;
     try {
       report = problemReportOf(kind, thrown, this.screen, componentStack, this.pageBase);

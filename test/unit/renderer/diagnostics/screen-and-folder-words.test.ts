@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { logFolderOutcomeOf } from '../../../../src/renderer/src/diagnostics/log-folder-words.js';
+import {
+  logFolderOutcomeOf,
+  logRedactionWords,
+} from '../../../../src/renderer/src/diagnostics/log-folder-words.js';
 import { screenNameOf } from '../../../../src/renderer/src/diagnostics/screen-name.js';
 
 describe('screenNameOf', () => {
@@ -43,5 +46,13 @@ describe('logFolderOutcomeOf', () => {
     expect(
       logFolderOutcomeOf({ ok: false, error: { code: 'INTERNAL', message: 'The station did not answer.' } }),
     ).toEqual({ tone: 'warn', text: 'The log folder could not be opened: The station did not answer.' });
+  });
+});
+
+describe('what the station says of the log’s redaction', () => {
+  it('names the shapes it replaces, and promises nothing of a password in plain text', () => {
+    expect(logRedactionWords).toBe(
+      'Secret-shaped text (keys, certificates, tokens, AWS credentials, passwords in fields) is replaced before a line is written.',
+    );
   });
 });

@@ -1,5 +1,9 @@
 import { useState } from 'react';
-import { logFolderOutcomeOf, type LogFolderOutcome } from '../../diagnostics/log-folder-words.js';
+import {
+  logFolderOutcomeOf,
+  logRedactionWords,
+  type LogFolderOutcome,
+} from '../../diagnostics/log-folder-words.js';
 import { useIpcRead } from '../../hooks/use-ipc-read.js';
 import { useStationStore } from '../../store/use-station-state.js';
 import { CopyButton } from './CopyButton.js';
@@ -45,7 +49,8 @@ export function LogsPanel() {
       </div>
       <p className="muted">
         station.log (older ones station.1.log to station.4.log) records what the station did — sign-ins,
-        batches, each device&apos;s steps, problems and crashes — and never a password, key or token.
+        batches, each device&apos;s steps, problems and crashes. {logRedactionWords} A password typed into
+        ordinary text has no shape to recognise: read the files before you send them.
       </p>
       <p className="mono logs-path" data-testid="logs-folder-path">
         {path ??
