@@ -2,13 +2,18 @@
 # postinst of the Provisioning Station deb. electron-builder fills in the two names below when it
 # builds the package. This script replaces electron-builder's own after-install, so it does that
 # one's work too (the command on PATH, the Chromium sandbox helper, the desktop caches, the AppArmor
-# profile), then installs the udev rule that lets the dialout group open bench serial adapters.
+# profile), then has udev apply the package's rule that lets the dialout group open bench serial
+# adapters. dpkg runs it with `configure <the version configured before; empty on a first install>`,
+# or with `abort-…` after a failed upgrade or removal.
 set -e
 
 app_dir='/opt/${sanitizedProductName}'
 executable='${executable}'
-rule=99-provisioning-station.rules
-rules_dir=/etc/udev/rules.d
+# The rule is a file of the package (electron-builder.yml, deb.fpm), so dpkg replaces it on upgrade
+# and removes it with the package. A file of the same name in /etc/udev/rules.d is the admin's
+# override: udev reads it instead, and this script leaves it alone (bar the one case below).
+packaged_rule=/usr/lib/udev/rules.d/99-provisioning-station.rules
+local_rule=/etc/udev/rules.d/99-provisioning-station.rules
 
 # The command on PATH, through update-alternatives where the system has it.
 link="/usr/bin/$executable"
@@ -54,12 +59,15 @@ if command -v apparmor_status >/dev/null 2>&1 && apparmor_status --enabled >/dev
   fi
 fi
 
-# The udev rule, where the station's serial-permission check (Bench health) looks for it and tells
-# how to install it by hand. An upgrade writes it again.
-mkdir -p "$rules_dir"
-install -m 0644 "$app_dir/udev/$rule" "$rules_dir/$rule"
+# Earlier versions copied the rule into /etc/udev/rules.d, where it would shadow the packaged rule
+# for good. On an upgrade such a copy goes, but only while it is byte for byte the packaged rule
+# (so removing it changes nothing udev does); an admin's edited copy stays and keeps overriding.
+if [ "$1" = configure ] && [ -n "$2" ] && cmp -s "$packaged_rule" "$local_rule"; then
+  rm -f "$local_rule"
+fi
+
 if command -v udevadm >/dev/null 2>&1; then
-  udevadm control --reload-rules || true
+  udevadm control --reload || true
   # Adapters already plugged in get the new group and mode now, not at their next plug-in.
   udevadm trigger --subsystem-match=tty --action=change || true
 fi

@@ -1,12 +1,12 @@
 #!/bin/sh
 # postrm of the Provisioning Station deb: undoes what deb-after-install.sh set up. It replaces
 # electron-builder's own after-remove, so it also removes the command link and the AppArmor profile.
+# The udev rule is a file of the package, which dpkg has removed by now; an admin's override of it in
+# /etc/udev/rules.d is the admin's and stays.
 set -e
 
 app_dir='/opt/${sanitizedProductName}'
 executable='${executable}'
-rule=99-provisioning-station.rules
-rules_dir=/etc/udev/rules.d
 
 case "$1" in
   upgrade | failed-upgrade | abort-install | abort-upgrade | disappear)
@@ -30,7 +30,7 @@ if [ -f "$profile" ]; then
   rm -f "$profile"
 fi
 
-rm -f "$rules_dir/$rule"
+# Adapters plugged in later no longer get the rule's group and mode.
 if command -v udevadm >/dev/null 2>&1; then
-  udevadm control --reload-rules || true
+  udevadm control --reload || true
 fi

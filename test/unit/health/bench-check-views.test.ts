@@ -4,7 +4,9 @@ import { reachabilityCheck, type EndpointProbe } from '../../../src/main/core/he
 import { portHolderCheck } from '../../../src/main/core/health/port-holder-check.js';
 import { secretStorageCheck } from '../../../src/main/core/health/secret-storage-check.js';
 import { serialPermissionCheck } from '../../../src/main/core/health/serial-access-check.js';
+import { packagedUdevRulesPath } from '../../../src/main/core/health/udev-rule.js';
 import { assertNoSecrets } from '../../../src/main/core/ipc/secret-guard.js';
+import { redactForDisplay } from '../../../src/main/core/logging/secret-redaction.js';
 import type { StationProfile } from '../../../src/shared/station-profile-schema.js';
 import { responseSchemas } from '../../../src/shared/ipc-output-schemas.js';
 import type { BenchCheckView } from '../../../src/shared/view-models.js';
@@ -37,7 +39,6 @@ const failedProbe: EndpointProbe = {
 };
 
 function allWordings(): BenchCheckView[] {
-  const rules = '/opt/Provisioning Station/udev/99-provisioning-station.rules';
   const port = (mode: number, gid: number, realPath = '/dev/ttyUSB0') => ({
     path: '/dev/serial/by-id/usb-FTDI_FT232R-if00-port0',
     realPath,
@@ -56,7 +57,7 @@ function allWordings(): BenchCheckView[] {
       who,
       username: 'alice',
       groups,
-      udevRulesPath: rules,
+      udevRulesPath: packagedUdevRulesPath,
       ...overrides,
     });
   const skew = (ms: number): EndpointProbe => ({
@@ -70,6 +71,8 @@ function allWordings(): BenchCheckView[] {
     serial({}),
     serial({ username: 'bob' }),
     serial({ ports: [port(0o600, 0)] }),
+    serial({ ports: [port(0o600, 0)], udevRulesInstalled: true }),
+    serial({ ports: [port(0o600, 0)], who: { ...who, groups: [20] }, udevRulesInstalled: false }),
     serial({ ports: [port(0o620, 5, '/dev/pts/3')] }),
     serial({ ports: [] }),
     serial({ platform: 'win32', who: null }),
@@ -121,6 +124,9 @@ describe('every check wording', () => {
         () => assertNoSecrets(check, `$.checks[${index}]`),
         `${check.id}: ${check.command ?? check.fix}`,
       ).not.toThrow();
+      // What the operator copies is what runs: fitting a command for the view (redaction, the length
+      // bound) must leave it whole.
+      if (check.command !== null) expect(redactForDisplay(check.command, 1000)).toBe(check.command);
     }
   });
 

@@ -7,6 +7,7 @@ import {
   portHolderCheck,
   type PortHolderScan,
 } from '../../../src/main/core/health/port-holder-check.js';
+import { udevRuleInstallCommand } from '../../../src/main/core/health/udev-rule.js';
 
 /**
  * The scan against a folder laid out like /proc (pid/fd symlinks, pid/comm, pid/fdinfo). The
@@ -106,6 +107,10 @@ describe('portHolderCheck', () => {
     );
     expect(check).toMatchObject({ status: 'problem', command: 'sudo systemctl stop ModemManager' });
     expect(check.fix).toMatch(/ID_MM_DEVICE_IGNORE/);
+    // Right for every way of running: the deb's rule is not named as if it were there, and the
+    // command that installs it without the deb is given whole.
+    expect(check.fix).toContain(`without the deb, install it with \`${udevRuleInstallCommand()}\``);
+    expect(check.fix).not.toMatch(/\/opt\/|\/usr\/lib\//);
     const unseen = portHolderCheck('linux', 1, scan({ unreadable: [{ pid: 812, name: 'ModemManager' }] }));
     expect(unseen).toMatchObject({ status: 'warning', command: 'sudo systemctl stop ModemManager' });
   });

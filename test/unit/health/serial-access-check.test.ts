@@ -3,11 +3,16 @@ import {
   decideReadWrite,
   parseGroupFile,
   serialPermissionCheck,
-  udevInstallCommand,
   type GroupEntry,
   type PortAccessFacts,
   type SerialPermissionFacts,
 } from '../../../src/main/core/health/serial-access-check.js';
+import {
+  localUdevRulesPath,
+  packagedUdevRulesPath,
+  udevReloadCommand,
+  udevRuleInstallCommand,
+} from '../../../src/main/core/health/udev-rule.js';
 
 const DIALOUT = 20;
 const OPERATOR = 1000;
@@ -34,7 +39,7 @@ function facts(overrides: Partial<SerialPermissionFacts>): SerialPermissionFacts
     who: { uid: OPERATOR, gid: OPERATOR, groups: [OPERATOR, 46] },
     username: 'operator',
     groups,
-    udevRulesPath: '/opt/Provisioning Station/udev/99-provisioning-station.rules',
+    udevRulesPath: packagedUdevRulesPath,
     ...overrides,
   };
 }
@@ -118,16 +123,12 @@ describe('serialPermissionCheck', () => {
     expect(member.summary).toMatch(/as a member of dialout/);
   });
 
-  it('is a problem outside the dialout group, with the usermod command and the udev rule as a fallback', () => {
+  it('is a problem outside the dialout group, with the usermod command and nothing more', () => {
     const check = serialPermissionCheck(facts({}));
     expect(check.status).toBe('problem');
     expect(check.summary).toMatch(/\/dev\/ttyUSB0: this user may not open it \(mode 0660, group dialout\)/);
-    expect(check.fix).toMatch(/^Add yourself to the dialout group, then log out and in again\./);
+    expect(check.fix).toBe('Add yourself to the dialout group, then log out and in again.');
     expect(check.command).toBe('sudo usermod -aG dialout "$USER"');
-    expect(check.fix).toContain('assets/udev/99-provisioning-station.rules');
-    expect(check.fix).toContain(
-      udevInstallCommand('/opt/Provisioning Station/udev/99-provisioning-station.rules'),
-    );
   });
 
   it('says to log out and in again when /etc/group lists the user but this session predates it', () => {
@@ -139,15 +140,50 @@ describe('serialPermissionCheck', () => {
     expect(check.command).toBeNull();
   });
 
-  it('asks for the udev rule when no group may open the adapter', () => {
-    const check = serialPermissionCheck(facts({ ports: [port('/dev/ttyUSB1', 0o600, 0, 0)] }));
+  it('installs the udev rule into /etc where the deb has not (AppImage, npm start) when no group may open the adapter', () => {
+    for (const udevRulesInstalled of [false, undefined]) {
+      const check = serialPermissionCheck(
+        facts({ ports: [port('/dev/ttyUSB1', 0o600, 0, 0)], udevRulesInstalled }),
+      );
+      expect(check.status).toBe('problem');
+      expect(check.fix).toMatch(
+        /^No group may open \/dev\/ttyUSB1 \(mode 0600\)\. Install the station's udev rule, which gives common USB serial adapters the dialout group and mode 0660: the command below writes it to \/etc\/udev\/rules\.d\/99-provisioning-station\.rules/,
+      );
+      expect(check.fix).toMatch(/log out and in again \(the command also adds you to the dialout group\)/);
+      // The packaged rule is not there, so nothing names it (nor the app folder, which AppImages lack).
+      expect(check.fix).not.toContain(packagedUdevRulesPath);
+      expect(check.fix).not.toMatch(/\/opt\/|\/usr\/lib\//);
+      expect(check.command).toBe(`${udevRuleInstallCommand()} && sudo usermod -aG dialout "$USER"`);
+    }
+  });
+
+  it('names the packaged rule where the deb installed it, and says how to add an unknown vendor', () => {
+    const check = serialPermissionCheck(
+      facts({ ports: [port('/dev/ttyUSB1', 0o600, 0, 0)], udevRulesInstalled: true }),
+    );
     expect(check.status).toBe('problem');
-    expect(check.fix).toMatch(
-      /No group may open \/dev\/ttyUSB1 \(mode 0600\)\. Install the station's udev rule/,
+    expect(check.fix).toContain(
+      `No group may open /dev/ttyUSB1 (mode 0600), though the station's udev rule is installed (${packagedUdevRulesPath}).`,
     );
-    expect(check.command).toBe(
-      'sudo install -m 0644 "/opt/Provisioning Station/udev/99-provisioning-station.rules" /etc/udev/rules.d/99-provisioning-station.rules && sudo udevadm control --reload-rules && sudo udevadm trigger --subsystem-match=tty && sudo usermod -aG dialout "$USER"',
+    expect(check.fix).toContain(
+      `add a line for the idVendor that \`udevadm info --attribute-walk --name=/dev/ttyUSB1 | grep idVendor\` shows to ${localUdevRulesPath} (start it as a copy of the installed rule`,
     );
+    // Nothing is written over the packaged rule or an admin's override: udev only rereads.
+    expect(check.command).toBe(`${udevReloadCommand} && sudo usermod -aG dialout "$USER"`);
+  });
+
+  it('leaves usermod out for a member of dialout, and quotes an odd port path in the udevadm hint', () => {
+    const member = { uid: OPERATOR, gid: OPERATOR, groups: [OPERATOR, DIALOUT] };
+    const check = serialPermissionCheck(
+      facts({ who: member, ports: [port('/dev/bench port', 0o600, 0, 0)], udevRulesInstalled: true }),
+    );
+    expect(check.command).toBe(udevReloadCommand);
+    expect(check.fix).not.toMatch(/log out/);
+    expect(check.fix).toContain("udevadm info --attribute-walk --name='/dev/bench port' | grep idVendor");
+    const notInstalled = serialPermissionCheck(
+      facts({ who: member, ports: [port('/dev/ttyUSB1', 0o600, 0, 0)] }),
+    );
+    expect(notInstalled.command).toBe(udevRuleInstallCommand());
   });
 
   it('names the owner rule for a pseudo-terminal another user made', () => {

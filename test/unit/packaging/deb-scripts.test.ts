@@ -1,47 +1,30 @@
 // The deb's postinst and postrm (assets/udev/deb-after-*.sh), as electron-builder puts them into the
 // package, run under /bin/sh with every command they call replaced by a stub that logs its arguments:
 // PATH holds only the stubs, so the scripts touch nothing on this machine (all else is sh builtins).
+// A stub's exit status stands for the machine's state (cmp 0: the /etc copy is the packaged rule).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  localUdevRulesPath,
   packagedUdevRulesPath,
-  udevInstallCommand,
-} from '../../../src/main/core/health/serial-access-check.js';
+  udevReloadCommand,
+} from '../../../src/main/core/health/udev-rule.js';
+import { debScriptMacros as macros, expandDebScript as expand } from './deb-script-macros.js';
 
-const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as { name: string; productName: string };
-/** What electron-builder fills in: the Linux executable name and the folder name under /opt. */
-const macros: Record<string, string> = {
-  executable: packageJson.name,
-  sanitizedProductName: packageJson.productName,
-};
-const appDir = `/opt/${packageJson.productName}`;
-const rule = '99-provisioning-station.rules';
-
-/**
- * A script as it lands in the deb: electron-builder (FpmTarget's writeConfigFile) replaces each
- * `${name}` of letters with its value and fails the build on a name it does not define.
- */
-function expand(script: string): string {
-  return readFileSync(script, 'utf8').replace(/\$\{([a-zA-Z]+)\}/g, (_match, name: string) => {
-    const value = macros[name];
-    if (value === undefined) throw new Error(`${script}: electron-builder has no macro \${${name}}`);
-    return value;
-  });
-}
+const appDir = `/opt/${macros.sanitizedProductName}`;
 
 /** The commands the scripts may call; everything else they do must be a shell builtin. */
 const commands = [
   'apparmor_parser',
   'apparmor_status',
   'chmod',
+  'cmp',
   'cp',
-  'install',
   'ischroot',
   'ln',
-  'mkdir',
   'readlink',
   'rm',
   'udevadm',
@@ -113,30 +96,74 @@ describe('the deb after-install script', () => {
     expect(syntax.status).toBe(0);
   });
 
-  it('installs the udev rule, reloads udev and tells how to join dialout', () => {
-    const result = run(script, ['configure'], allPresent());
+  /** Calls that write, move or delete anything under a udev rules folder. */
+  const ruleWrites = (calls: string[]) =>
+    calls.filter((call) => /^(cp|install|ln|mkdir|mv|rm|tee) /.test(call) && /udev\/rules\.d/.test(call));
+
+  it('reloads udev and tells how to join dialout, and leaves the rule to dpkg', () => {
+    const result = run(script, ['configure', ''], allPresent());
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.calls).toContain('mkdir [-p] [/etc/udev/rules.d]');
-    expect(result.calls).toContain(
-      `install [-m] [0644] [${appDir}/udev/${rule}] [/etc/udev/rules.d/${rule}]`,
-    );
-    expect(result.calls).toContain('udevadm [control] [--reload-rules]');
+    expect(result.calls).toContain('udevadm [control] [--reload]');
     expect(result.calls).toContain('udevadm [trigger] [--subsystem-match=tty] [--action=change]');
-    expect(result.stdout).toContain('sudo usermod -aG dialout');
+    expect(result.stdout).toContain('sudo usermod -aG dialout <user name>');
+    // A first install: nothing of an earlier version to look for, nothing written in /etc.
+    expect(ruleWrites(result.calls)).toEqual([]);
+    expect(result.calls.filter((call) => call.startsWith('cmp '))).toEqual([]);
   });
 
-  it('puts the rule where the Bench health check expects it and installs it as its hint does', () => {
-    const result = run(script, ['configure'], allPresent());
-    const installed = result.calls.find((call) => call.startsWith('install '));
-    expect(installed).toBe(`install [-m] [0644] [${packagedUdevRulesPath}] [/etc/udev/rules.d/${rule}]`);
-    expect(udevInstallCommand(packagedUdevRulesPath)).toContain(
-      `install -m 0644 "${packagedUdevRulesPath}" /etc/udev/rules.d/${rule}`,
-    );
+  it('applies the rule with the same udevadm steps as the Bench health hint', () => {
+    const result = run(script, ['configure', ''], allPresent());
+    const hintSteps = udevReloadCommand.split(' && ').map((step) => {
+      const [sudo, name, ...args] = step.split(' ');
+      expect(sudo).toBe('sudo');
+      return `${name} ${args.map((arg) => `[${arg}]`).join(' ')}`;
+    });
+    expect(result.calls.filter((call) => call.startsWith('udevadm '))).toEqual(hintSteps);
+  });
+
+  it('on an upgrade, removes a copy an earlier version left in /etc while it is the packaged rule', () => {
+    const identical = run(script, ['configure', '0.1.0'], allPresent({ cmp: 0 }));
+    expect(identical.status).toBe(0);
+    expect(identical.calls).toContain(`cmp [-s] [${packagedUdevRulesPath}] [${localUdevRulesPath}]`);
+    expect(ruleWrites(identical.calls)).toEqual([`rm [-f] [${localUdevRulesPath}]`]);
+    // Removed before udev rereads its rules, so the packaged rule applies at once.
+    const removedAt = identical.calls.indexOf(`rm [-f] [${localUdevRulesPath}]`);
+    expect(removedAt).toBeLessThan(identical.calls.indexOf('udevadm [control] [--reload]'));
+  });
+
+  it('keeps an admin’s edited override (cmp differs) and goes on where there is none (cmp fails)', () => {
+    for (const cmp of [1, 2]) {
+      const result = run(script, ['configure', '0.1.0'], allPresent({ cmp }));
+      expect(result.stderr).toBe('');
+      expect(result.status, `cmp exits ${cmp}`).toBe(0);
+      expect(result.calls).toContain(`cmp [-s] [${packagedUdevRulesPath}] [${localUdevRulesPath}]`);
+      expect(ruleWrites(result.calls), `cmp exits ${cmp}`).toEqual([]);
+      expect(result.calls).toContain('udevadm [control] [--reload]');
+    }
+  });
+
+  it('removes the copy once: configured again, with the copy gone (cmp fails), it removes nothing', () => {
+    const first = run(script, ['configure', '0.1.0'], allPresent({ cmp: 0 }));
+    expect(ruleWrites(first.calls)).toEqual([`rm [-f] [${localUdevRulesPath}]`]);
+    const again = run(script, ['configure', '0.1.0'], allPresent({ cmp: 2 }));
+    expect(again.status).toBe(0);
+    expect(ruleWrites(again.calls)).toEqual([]);
+    // Otherwise the same run: a second configure sets up what the first did.
+    const others = (calls: string[]) => calls.filter((call) => !call.startsWith('rm ['));
+    expect(others(again.calls)).toEqual(others(first.calls));
+    expect(again.stdout).toBe(first.stdout);
+  });
+
+  it('never looks at /etc when dpkg rolls back a failed removal (abort-remove)', () => {
+    const aborted = run(script, ['abort-remove'], allPresent({ cmp: 0 }));
+    expect(aborted.status).toBe(0);
+    expect(aborted.calls.filter((call) => call.startsWith('cmp '))).toEqual([]);
+    expect(ruleWrites(aborted.calls)).toEqual([]);
   });
 
   it('also does the work of electron-builder’s own after-install, which it replaces', () => {
-    const result = run(script, ['configure'], allPresent());
+    const result = run(script, ['configure', ''], allPresent());
     const executable = macros.executable ?? '';
     expect(result.calls).toContain(
       `update-alternatives [--install] [/usr/bin/${executable}] [${executable}] [${appDir}/${executable}] [100]`,
@@ -153,17 +180,17 @@ describe('the deb after-install script', () => {
   });
 
   it('succeeds where udev does not run, and on a bare system without udevadm or AppArmor', () => {
-    const udevDown = run(script, ['configure'], allPresent({ udevadm: 1 }));
+    const udevDown = run(script, ['configure', '0.1.0'], allPresent({ udevadm: 1 }));
     expect(udevDown.status).toBe(0);
-    const bare = Object.fromEntries(['chmod', 'install', 'ln', 'mkdir', 'unshare'].map((name) => [name, 0]));
-    const result = run(script, ['configure'], { ...bare, unshare: 1 });
+    const bare = Object.fromEntries(['chmod', 'ln', 'unshare'].map((name) => [name, 0]));
+    const result = run(script, ['configure', ''], { ...bare, unshare: 1 });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.calls).toContain(
       `ln [-sf] [${appDir}/${macros.executable}] [/usr/bin/${macros.executable}]`,
     );
     expect(result.calls).toContain(`chmod [4755] [${appDir}/chrome-sandbox]`);
-    expect(result.calls.filter((call) => call.startsWith('install '))).toHaveLength(1);
+    expect(result.stdout).toContain('sudo usermod -aG dialout <user name>');
   });
 });
 
@@ -175,15 +202,17 @@ describe('the deb after-remove script', () => {
     expect(spawnSync('/bin/sh', ['-n', join(dir, 'check.sh')]).status).toBe(0);
   });
 
-  it('removes the udev rule and the command link, and reloads udev', () => {
-    const result = run(script, ['remove'], allPresent());
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    expect(result.calls).toContain(`rm [-f] [/etc/udev/rules.d/${rule}]`);
-    expect(result.calls).toContain('udevadm [control] [--reload-rules]');
-    expect(result.calls).toContain(
-      `update-alternatives [--remove] [${macros.executable}] [${appDir}/${macros.executable}]`,
-    );
+  it('removes the command link and reloads udev, leaving every rule file to dpkg and the admin', () => {
+    for (const action of ['remove', 'purge']) {
+      const result = run(script, [action], allPresent());
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.calls).toContain('udevadm [control] [--reload]');
+      expect(result.calls).toContain(
+        `update-alternatives [--remove] [${macros.executable}] [${appDir}/${macros.executable}]`,
+      );
+      expect(result.calls.filter((call) => /udev\/rules\.d/.test(call))).toEqual([]);
+    }
   });
 
   it('leaves everything in place while dpkg upgrades the package', () => {

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { packagedUdevRulesPath } from '../../../src/main/core/health/serial-access-check.js';
+import { packagedUdevRulesPath } from '../../../src/main/core/health/udev-rule.js';
 
 interface BuilderConfig {
   appId: string;
@@ -20,7 +20,10 @@ interface BuilderConfig {
     string,
     unknown
   >;
-  deb: { depends: string[]; afterInstall: string; afterRemove: string } & Record<string, unknown>;
+  deb: { depends: string[]; afterInstall: string; afterRemove: string; fpm: string[] } & Record<
+    string,
+    unknown
+  >;
   win: { target: string[] } & Record<string, unknown>;
   nsis: Record<string, unknown>;
   mac: { target: string[]; hardenedRuntime: boolean; entitlements: string; entitlementsInherit: string };
@@ -110,14 +113,20 @@ describe('electron-builder.yml', () => {
 });
 
 describe('the Linux packages', () => {
-  it('are an AppImage and a deb that carry the udev rule beside the app', () => {
+  it('are an AppImage and a deb; only the deb carries the udev rule (as a file of the package)', () => {
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
-    expect(config.linux.extraFiles).toEqual([
-      { from: 'assets/udev/99-provisioning-station.rules', to: 'udev/99-provisioning-station.rules' },
-    ]);
+    expect(config.linux.extraFiles).toBeUndefined();
     expect(readFileSync('assets/udev/99-provisioning-station.rules', 'utf8')).toMatch(/GROUP="dialout"/);
-    // The deb unpacks the app into /opt/<product name>; the Bench health check looks for the rule there.
-    expect(`/opt/${config.productName}/${config.linux.extraFiles[0]?.to}`).toBe(packagedUdevRulesPath);
+  });
+
+  it('put the udev rule into the deb as a file of the package, where the Bench health check looks', () => {
+    // fpm's source=target: the deb owns /usr/lib/udev/rules.d/…, nothing in /etc (which fpm would
+    // make a conffile, and which is the admin's).
+    expect(config.deb.fpm).toEqual([`assets/udev/99-provisioning-station.rules=${packagedUdevRulesPath}`]);
+    expect(packagedUdevRulesPath).toBe('/usr/lib/udev/rules.d/99-provisioning-station.rules');
+    expect(config.deb.fpm.filter((arg) => /=\/etc\//.test(arg))).toEqual([]);
+    // Only the deb: the AppImage has no package manager to own a file in /usr/lib.
+    expect(config.linux.fpm).toBeUndefined();
   });
 
   it('install and remove the udev rule with executable scripts of their own', () => {

@@ -21,6 +21,7 @@ import {
   serialPermissionCheck,
   type ProcessIdentity,
 } from './serial-access-check.js';
+import { isUdevRuleInstalled } from './udev-rule.js';
 
 export interface BenchHealthInput {
   platform: NodeJS.Platform;
@@ -111,19 +112,23 @@ export async function runBenchHealth(input: BenchHealthInput): Promise<BenchHeal
 async function serialPermission(input: BenchHealthInput): Promise<BenchCheckView> {
   // Windows has no device files to stat (COM3 is no path) and no groups.
   const posix = input.platform !== 'win32';
-  const [ports, groups] = posix
+  const udevRulesPath = input.udevRulesPath ?? packagedUdevRulesPath;
+  const [ports, groups, udevRulesInstalled] = posix
     ? await Promise.all([
         Promise.all(input.portPaths.map((path) => readPortAccess(path))),
         readGroupFile(input.groupFile),
+        // The hint names the deb's rule only where it is there (not for an AppImage or npm start).
+        input.platform === 'linux' ? isUdevRuleInstalled(udevRulesPath) : false,
       ])
-    : [input.portPaths.map((path) => ({ path, realPath: null, file: null, error: null })), []];
+    : [input.portPaths.map((path) => ({ path, realPath: null, file: null, error: null })), [], false];
   return serialPermissionCheck({
     platform: input.platform,
     ports,
     who: input.identity !== undefined ? input.identity : currentIdentity(),
     username: osUsername(),
     groups,
-    udevRulesPath: input.udevRulesPath ?? packagedUdevRulesPath,
+    udevRulesPath,
+    udevRulesInstalled,
   });
 }
 

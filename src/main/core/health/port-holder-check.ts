@@ -1,6 +1,7 @@
 import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchCheckView } from '../../../shared/view-models.js';
+import { localUdevRulesPath, udevRuleInstallCommand } from './udev-rule.js';
 
 /**
  * Which other programs have a bench port open, found the way fuser does it on Linux: every
@@ -152,7 +153,7 @@ const title = 'Port held by another program';
 /** Programs known to open serial ports on their own, and how to stop them doing it. */
 const knownGrabbers: Record<string, { fix: string; command: string }> = {
   ModemManager: {
-    fix: 'ModemManager probes new serial ports for modems and holds them meanwhile. Stop it, or keep it off bench adapters with ENV{ID_MM_DEVICE_IGNORE}="1" in the station\'s udev rule (/etc/udev/rules.d/99-provisioning-station.rules), then re-plug the adapter.',
+    fix: `ModemManager probes new serial ports for modems and holds them meanwhile. Stop it, or keep it off bench adapters with the station's udev rule, which sets ENV{ID_MM_DEVICE_IGNORE}="1" for the adapters it knows: the deb installs it; without the deb, install it with \`${udevRuleInstallCommand()}\`. For an adapter the rule does not know, add a line for it to ${localUdevRulesPath}. Then re-plug the adapter.`,
     command: 'sudo systemctl stop ModemManager',
   },
   brltty: {

@@ -1,5 +1,6 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { BenchCheckView } from '../../../shared/view-models.js';
+import { localUdevRulesPath, shellQuote, udevReloadCommand, udevRuleInstallCommand } from './udev-rule.js';
 
 /**
  * Whether this station may open each bench port for reading and writing, decided the way the Linux
@@ -94,17 +95,8 @@ export async function readPortAccess(path: string): Promise<PortAccessFacts> {
   }
 }
 
-/** Where the Debian package installs the station's udev rule (electron-builder.yml `extraResources`). */
-export const packagedUdevRulesPath = '/opt/Provisioning Station/udev/99-provisioning-station.rules';
-
-/** The same steps as the package's after-install script (assets/udev/deb-after-install.sh). */
-export function udevInstallCommand(rulesPath: string): string {
-  return [
-    `sudo install -m 0644 "${rulesPath}" /etc/udev/rules.d/99-provisioning-station.rules`,
-    'sudo udevadm control --reload-rules',
-    'sudo udevadm trigger --subsystem-match=tty',
-  ].join(' && ');
-}
+// Re-exported: bench-health.ts imports the path from this module.
+export { packagedUdevRulesPath } from './udev-rule.js';
 
 export interface SerialPermissionFacts {
   platform: NodeJS.Platform;
@@ -114,7 +106,13 @@ export interface SerialPermissionFacts {
   /** The operating-system user the station runs as (for /etc/group membership). */
   username: string | null;
   groups: readonly GroupEntry[];
+  /** Where the deb installs the station's udev rule (udev-rule.ts). */
   udevRulesPath: string;
+  /**
+   * Whether that file is there (isUdevRuleInstalled): installed from the deb. Only then does a hint
+   * name it; when not looked at, the hint installs the rule as for an AppImage or npm start.
+   */
+  udevRulesInstalled?: boolean;
 }
 
 const id = 'serial-permission';
@@ -208,8 +206,6 @@ function deniedFix(
   file: FileOwnership,
   facts: SerialPermissionFacts,
 ): Pick<BenchCheckView, 'fix' | 'command'> {
-  const install = udevInstallCommand(facts.udevRulesPath);
-  const rule = `the station's udev rule (assets/udev/99-provisioning-station.rules, installed with the app as ${facts.udevRulesPath})`;
   if (port.realPath?.startsWith('/dev/pts/')) {
     return {
       fix: `${port.path} is a pseudo-terminal, which belongs to the user who made it: run the simulator (or socat) as the same user as the station.`,
@@ -226,13 +222,32 @@ function deniedFix(
         command: null,
       };
     }
+    // The adapter has a group that may open it already: joining it is all, the udev rule adds nothing.
     return {
-      fix: `Add yourself to the ${group.name} group, then log out and in again. If a re-plugged adapter still does not open, install ${rule}: ${install}`,
+      fix: `Add yourself to the ${group.name} group, then log out and in again.`,
       command: `sudo usermod -aG ${group.name} "$USER"`,
     };
   }
+  const joinDialout = inDialout(facts) ? '' : ' && sudo usermod -aG dialout "$USER"';
+  const relogin = inDialout(facts)
+    ? ''
+    : '; then log out and in again (the command also adds you to the dialout group)';
+  const unknownVendor = `the rule does not know the adapter's vendor: add a line for the idVendor that \`udevadm info --attribute-walk --name=${shellQuote(port.path)} | grep idVendor\` shows to ${localUdevRulesPath}`;
+  if (facts.udevRulesInstalled === true) {
+    return {
+      fix: `No group may open ${port.path} (mode ${octal(file.mode)}), though the station's udev rule is installed (${facts.udevRulesPath}). Apply it with the command below (or re-plug the adapter)${relogin}. If the adapter still has no group, ${unknownVendor} (start it as a copy of the installed rule: udev then reads it instead, and upgrades leave it alone), and run the command again.`,
+      command: `${udevReloadCommand}${joinDialout}`,
+    };
+  }
   return {
-    fix: `No group may open ${port.path} (mode ${octal(file.mode)}). Install ${rule}, which gives USB serial adapters the dialout group and mode 0660; re-plug the adapter, add yourself to the dialout group, then log out and in again.`,
-    command: `${install} && sudo usermod -aG dialout "$USER"`,
+    fix: `No group may open ${port.path} (mode ${octal(file.mode)}). Install the station's udev rule, which gives common USB serial adapters the dialout group and mode 0660: the command below writes it to ${localUdevRulesPath} (unless a file of that name is there already) and applies it${relogin}. If the adapter still has no group, ${unknownVendor}, and run the command again.`,
+    command: `${udevRuleInstallCommand()}${joinDialout}`,
   };
+}
+
+/** Whether this process is in the dialout group already: the group the udev rule gives adapters. */
+function inDialout(facts: SerialPermissionFacts): boolean {
+  const dialout = facts.groups.find((entry) => entry.name === 'dialout');
+  if (!dialout || !facts.who) return false;
+  return facts.who.gid === dialout.gid || facts.who.groups.includes(dialout.gid);
 }
