@@ -70,9 +70,7 @@ test('bench health shows the log folder, and a page error is recorded in the log
   expect(text).toContain('CRASH #1 error: TypeError: e2e: the queue handler failed holding [redacted token]');
   expect(text).toMatch(/CRASH #1 stack: at HTMLButtonElement\.\S+ \(/);
   expect(text).toContain('CRASH #1 operator: signed in as installer (may provision); screen: health');
-  expect(text).toMatch(
-    /CRASH #1 recent IPC \(\d+, oldest first\): .*session\.signIn.*logs\.openFolder\n/,
-  );
+  expect(text).toMatch(/CRASH #1 recent IPC \(\d+, oldest first\): .*session\.signIn.*logs\.openFolder\n/);
   expect(text).not.toContain('s1gnatures1gnature');
   expect(text).not.toContain(seeded.installer.password);
 });
