@@ -50,6 +50,9 @@ export default tseslint.config(
       'playwright-report/**',
       '.sandbox-data/**',
       '.sandbox-devices/**',
+      // What ampx and the Amplify synth generate (amplify/ itself is linted like the rest).
+      '.amplify/**',
+      'cdk.out/**',
     ],
   },
   js.configs.recommended,

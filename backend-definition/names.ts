@@ -18,3 +18,6 @@ export const PRE_PROVISIONING_HOOK_NAME = 'StationPreProvisioningHook';
 export const DEFAULT_MODEL = 'generic';
 /** Default of the `BatchId`, `StationId` and `Operator` parameters when a device provisions without a station. */
 export const UNASSIGNED = 'unassigned';
+
+/** The payload version of the hook's event, the only one AWS documents. */
+export const PRE_PROVISIONING_HOOK_PAYLOAD_VERSION = '2020-04-01';
