@@ -1,13 +1,23 @@
 import type { Clock } from '../../clock.js';
 import type { PolicyDocument } from '../../iam/iam-policy.js';
 import type { IotRegistry } from '../iot-registry.js';
+import type { CertificateStatus } from '../registry-model.js';
 import { claimCertificatePolicy } from './claim-certificate-policy.js';
+import { expiredAtText } from './duration-text.js';
 import {
   evaluatePolicies,
   type ConnectionThing,
   type IotAction,
   type PolicyDecision,
 } from './iot-policy-evaluator.js';
+
+/** What to do about a certificate that is registered but may not connect. */
+const statusHints: Partial<Record<CertificateStatus, string>> = {
+  INACTIVE:
+    ' (deactivated, e.g. by a re-provision that replaced it; UpdateCertificate can set it ACTIVE again)',
+  REVOKED: ' (revoked for good; provision the device again)',
+  PENDING_ACTIVATION: ' (RegisterThing has not activated it: finish Fleet Provisioning first)',
+};
 
 /** Who is on the other end of a TLS connection, by its client certificate. */
 export type ConnectionPrincipal =
@@ -42,17 +52,26 @@ export class ConnectionAuthorizer {
   identify(certificateId: string): Identification {
     const claim = this.registry.getClaim(certificateId);
     if (claim) {
-      if (claim.expiration <= this.clock.now()) {
+      const now = this.clock.now();
+      if (claim.expiration <= now) {
         return {
-          refusal: `claim certificate ${certificateId.slice(0, 12)}… expired at ${new Date(claim.expiration).toISOString()}`,
+          refusal: `claim certificate ${certificateId.slice(0, 12)}… ${expiredAtText(claim.expiration, now)} (sandbox clock); get a new claim`,
         };
       }
       return { principal: { kind: 'claim', ...claim } };
     }
     const certificate = this.registry.getCertificate(certificateId);
-    if (!certificate) return { refusal: `certificate ${certificateId.slice(0, 12)}… is not registered` };
+    if (!certificate) {
+      return {
+        refusal:
+          `certificate ${certificateId.slice(0, 12)}… is not registered: the sandbox CA issued it, but the ` +
+          'registry has no record (an unused certificate is deleted when its ownership token expires)',
+      };
+    }
     if (certificate.status !== 'ACTIVE') {
-      return { refusal: `certificate ${certificateId.slice(0, 12)}… is ${certificate.status}, not ACTIVE` };
+      return {
+        refusal: `certificate ${certificateId.slice(0, 12)}… is ${certificate.status}, not ACTIVE${statusHints[certificate.status] ?? ''}`,
+      };
     }
     return {
       principal: { kind: 'certificate', certificateId, certificateArn: certificate.certificateArn },
@@ -90,7 +109,26 @@ export class ConnectionAuthorizer {
       decision === 'allow'
         ? `${action} on ${resource} allowed`
         : `${action} on ${resource} is not allowed for this ${who} (${decision === 'explicit-deny' ? 'explicit Deny' : 'no Allow matches'})`;
-    return { decision, explanation };
+    const unresolvedThing =
+      decision !== 'allow' &&
+      principal.kind === 'certificate' &&
+      thing === undefined &&
+      JSON.stringify(documents).includes('iot:Connection.Thing.');
+    return {
+      decision,
+      explanation: unresolvedThing
+        ? `${explanation}${this.thingNameHint(principal.certificateArn, clientId)}`
+        : explanation,
+    };
+  }
+
+  /** Why `${iot:Connection.Thing.*}` did not resolve: the usual cause is a client id that is not the thing name. */
+  private thingNameHint(certificateArn: string, clientId: string): string {
+    const attached = this.registry.listPrincipalThings(certificateArn);
+    return attached.length === 0
+      ? '; no thing is attached to this certificate, so ${iot:Connection.Thing.*} policy variables do not resolve'
+      : `; client id ${clientId} is not the name of the thing attached to this certificate ` +
+          `(${attached.join(', ')}), so \${iot:Connection.Thing.*} policy variables do not resolve: connect with the thing name as client id`;
   }
 
   /** AWS resolves thing policy variables only from a thing attached to the certificate and named like the client id. */

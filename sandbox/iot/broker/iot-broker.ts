@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type {
@@ -17,11 +17,13 @@ import {
   isProvisioningTopic,
   parseProvisioningRequestTopic,
 } from '../fleet-provisioning/provisioning-topics.js';
+import { ClientCertificateCheck } from './client-certificate-check.js';
 import { ClientSession } from './client-session.js';
 import { ConnectionAuthorizer, type ConnectionPrincipal } from './connection-authorizer.js';
 import { MAX_PACKET_BYTES, MqttConnection } from './mqtt-connection.js';
 import { isSharedSubscription, topicFilterProblem, topicNameProblem } from './mqtt-topic.js';
 import { KeyedRateLimiter } from './rate-limiter.js';
+import { explainHandshakeFailure } from './tls-handshake-failure.js';
 
 /**
  * The sandbox's AWS IoT Core data plane: an MQTT 3.1.1 + 5 broker over mutual TLS on loopback,
@@ -92,6 +94,7 @@ const Reason = {
 
 export class IotBroker {
   private readonly authorizer: ConnectionAuthorizer;
+  private readonly clientCertificates: ClientCertificateCheck;
   private readonly provisioning: FleetProvisioningService;
   private readonly connectLimiter: KeyedRateLimiter;
   private readonly sessions = new Map<string, ClientSession>();
@@ -103,6 +106,11 @@ export class IotBroker {
   constructor(private readonly options: IotBrokerOptions) {
     this.log = options.log ?? (() => {});
     this.authorizer = new ConnectionAuthorizer(options.registry, options.clock);
+    this.clientCertificates = new ClientCertificateCheck(
+      options.ca.caCertificatePem,
+      options.registry,
+      options.clock,
+    );
     this.connectLimiter = new KeyedRateLimiter(options.rates?.connectsPerSecondPerClientId ?? 1);
     this.provisioning = new FleetProvisioningService({
       registry: options.registry,
@@ -140,7 +148,9 @@ export class IotBroker {
       cert: serverCertificate.certificatePem,
       ca: [this.options.ca.caCertificatePem],
       requestCert: true,
-      rejectUnauthorized: true,
+      // Node would only hang up on a certificate it rejects ("socket hang up", whatever the cause);
+      // accept() checks it itself and closes the connection before reading a byte, saying why.
+      rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
       // AWS serves MQTT on 443 behind ALPN x-amzn-mqtt-ca; accept it (and any other offer) here.
       ALPNCallback: ({ protocols }) =>
@@ -152,7 +162,8 @@ export class IotBroker {
     });
     server.on('secureConnection', (socket) => this.accept(socket));
     server.on('tlsClientError', (error, socket) => {
-      this.log(`TLS handshake refused from ${socket.remoteAddress ?? '?'}: ${error.message}`);
+      const from = socket.remoteAddress === undefined ? '' : ` with ${socket.remoteAddress}`;
+      this.log(`TLS handshake failed${from}: ${explainHandshakeFailure(error)}`);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -185,14 +196,16 @@ export class IotBroker {
     socket.setNoDelay(true);
     const certificate = socket.getPeerCertificate(false);
     if (!certificate.raw) {
-      this.log('connection without a client certificate closed');
+      this.log(
+        'connection refused: the client sent no certificate (AWS IoT needs mutual TLS: the claim, then the device certificate)',
+      );
       socket.destroy();
       return;
     }
-    const certificateId = createHash('sha256').update(certificate.raw).digest('hex');
-    const identity = this.authorizer.identify(certificateId);
+    // AWS refuses these during the TLS handshake; here the client sees the connection end right after it.
+    const verdict = this.clientCertificates.check(certificate.raw, tlsVerificationCode(socket));
+    const identity = 'refusal' in verdict ? verdict : this.authorizer.identify(verdict.certificateId);
     if ('refusal' in identity) {
-      // AWS refuses such certificates during the TLS handshake; the client sees the connection end.
       this.log(`connection refused: ${identity.refusal}`);
       socket.destroy();
       return;
@@ -559,6 +572,13 @@ export class IotBroker {
       ...(forwarded ? { properties: forwarded } : {}),
     });
   }
+}
+
+/** Node's verification result for the client certificate (`authorizationError` is typed Error but is a code). */
+function tlsVerificationCode(socket: TLSSocket): string | undefined {
+  const code: unknown = socket.authorizationError;
+  if (socket.authorized || code === undefined || code === null) return undefined;
+  return code instanceof Error ? ((code as NodeJS.ErrnoException).code ?? code.message) : String(code);
 }
 
 /** MQTT 5 publish properties a broker passes on (not topic aliases or subscription identifiers). */

@@ -8,7 +8,7 @@ import type { CertificateAuthority } from '../certificate-authority.js';
 import type { IotRegistry } from '../iot-registry.js';
 import { AwsApiError, toApiError } from './aws-api-error.js';
 import { describeCertificate, listCertificates, updateCertificate } from './certificate-operations.js';
-import { describeEndpoint } from './endpoint-operations.js';
+import { checkedDataEndpointHost, describeEndpoint } from './endpoint-operations.js';
 import type { IotOperation, OperationContext } from './iot-operation.js';
 import { OperationRouter } from './operation-router.js';
 import { OperationThrottle, type ThrottleOptions } from './operation-throttle.js';
@@ -51,8 +51,11 @@ export interface IotControlPlaneOptions {
   /** The roles credentials can be issued for; a caller's role policies decide what it may do. */
   roles: readonly RoleDefinition[];
   clock: Clock;
-  /** The MQTT broker's `host:port`, answered by DescribeEndpoint for `iot:Data-ATS`. */
-  dataEndpointAddress: string;
+  /**
+   * The MQTT broker's host name without a port, answered by DescribeEndpoint for `iot:Data-ATS`
+   * as AWS answers it; devices get the port elsewhere (the station profile; 8883 on AWS).
+   */
+  dataEndpointHost: string;
   /** Lifetime of CreateProvisioningClaim certificates; AWS's is 300 s. */
   claimValiditySeconds?: number;
   throttle?: ThrottleOptions;
@@ -107,7 +110,7 @@ export class IotControlPlane {
       certificateAuthority: options.certificateAuthority,
       clock: options.clock,
       claimValiditySeconds,
-      dataEndpointAddress: options.dataEndpointAddress,
+      dataEndpointHost: checkedDataEndpointHost(options.dataEndpointHost),
     };
   }
 

@@ -20,8 +20,8 @@ export interface OperationContext {
   clock: Clock;
   /** How long a CreateProvisioningClaim certificate is valid. */
   claimValiditySeconds: number;
-  /** What DescribeEndpoint answers for `iot:Data-ATS`. */
-  dataEndpointAddress: string;
+  /** What DescribeEndpoint answers for `iot:Data-ATS`: the broker's host name, no port. */
+  dataEndpointHost: string;
 }
 
 /** A validated request, ready to be authorized against `resource` and then run. */

@@ -140,5 +140,11 @@ describe('permanent certificate rights (policy variables)', () => {
     // Thing policy variables resolve only when the client id is the attached thing's name.
     const wrongId = connectMqtt(sandbox, deviceA, { clientId: 'not-the-thing-name', protocolVersion: 5 });
     await expect(wrongId).rejects.toThrow(/Not authorized/i);
+    // The log says why: what device authors get wrong when their policy names the thing.
+    const why =
+      'CONNECT refused: iot:Connect on arn:aws:iot:eu-west-1:123456789012:client/not-the-thing-name is not allowed ' +
+      'for this certificate (no Allow matches); client id not-the-thing-name is not the name of the thing ' +
+      'attached to this certificate (bench-own-a), so ${iot:Connection.Thing.*} policy variables do not resolve';
+    await expect.poll(() => sandbox.logs.some((line) => line.includes(why))).toBe(true);
   });
 });

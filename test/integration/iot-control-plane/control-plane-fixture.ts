@@ -84,7 +84,7 @@ export interface Fixture {
 }
 
 export interface FixtureOptions extends Partial<
-  Pick<IotControlPlaneOptions, 'claimValiditySeconds' | 'throttle' | 'dataEndpointAddress'>
+  Pick<IotControlPlaneOptions, 'claimValiditySeconds' | 'throttle' | 'dataEndpointHost'>
 > {
   clock?: Clock;
   statePath?: string;
@@ -116,7 +116,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
     credentials: credentialStore,
     roles: Object.values(roles),
     clock,
-    dataEndpointAddress: options.dataEndpointAddress ?? '127.0.0.1:8883',
+    dataEndpointHost: options.dataEndpointHost ?? '127.0.0.1',
     throttle: options.throttle ?? { defaultTps: 1000 },
     ...(options.claimValiditySeconds !== undefined
       ? { claimValiditySeconds: options.claimValiditySeconds }

@@ -53,7 +53,26 @@ describe('startSandbox with an injected clock, in memory', () => {
     expect(sandbox.profilePaths).toEqual([]);
     expect(sandbox.profile.cognito.userPoolId).toMatch(/^eu-central-1_/);
     const { endpointAddress } = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
-    expect(endpointAddress).toBe(sandbox.profile.iot.dataEndpoint);
+    // A bare host name, as AWS answers; the port is the profile's (the sandbox's own, 8883 on AWS).
+    expect(endpointAddress).toBe('127.0.0.1');
+    expect(sandbox.profile.iot.dataEndpoint).toBe(`${endpointAddress}:${sandbox.endpoints.mqtt.port}`);
+  });
+
+  it("AWS's device SDK connects to DescribeEndpoint's answer as its endpoint, with the profile's port", async () => {
+    const { endpointAddress } = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
+    const claim = await iot.send(
+      new CreateProvisioningClaimCommand({ templateName: sandbox.profile.iot.templateName }),
+    );
+    const { port } = parseDataEndpoint(sandbox.profile.iot.dataEndpoint, '');
+    for (const protocol of ['mqtt5', 'mqtt311'] as const) {
+      const device = await connectDevice(
+        protocol,
+        { host: endpointAddress ?? '', port, caCertificatePem: sandbox.profile.iot.caCertificatePem ?? '' },
+        { certificatePem: claim.certificatePem ?? '', privateKeyPem: claim.keyPair?.PrivateKey ?? '' },
+        `described-endpoint-${protocol}`,
+      );
+      await device.close();
+    }
   });
 
   it('expires claims on the shared clock: usable before, refused by the broker after', async () => {

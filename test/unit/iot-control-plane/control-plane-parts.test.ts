@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ManualClock } from '../../../sandbox/clock.js';
 import { AwsApiError } from '../../../sandbox/iot/control-plane/aws-api-error.js';
+import { checkedDataEndpointHost } from '../../../sandbox/iot/control-plane/endpoint-operations.js';
 import { iotOperations } from '../../../sandbox/iot/control-plane/iot-control-plane.js';
 import { OperationRouter } from '../../../sandbox/iot/control-plane/operation-router.js';
 import { OperationThrottle } from '../../../sandbox/iot/control-plane/operation-throttle.js';
@@ -106,5 +107,25 @@ describe('request input', () => {
   it('decodes query strings, keeping repeated keys', () => {
     expect(parseQuery('a=1&b=x%20y&a=2&flag')).toEqual({ a: ['1', '2'], b: 'x y', flag: '' });
     expect(apiError(() => parseQuery('a=%zz')).code).toBe('InvalidRequestException');
+  });
+});
+
+describe('checkedDataEndpointHost', () => {
+  it('takes a host name or IPv4 address, as DescribeEndpoint answers it', () => {
+    for (const host of ['127.0.0.1', 'localhost', 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com']) {
+      expect(checkedDataEndpointHost(host)).toBe(host);
+    }
+  });
+
+  it('refuses a port (an SDK given host:port as its endpoint cannot resolve it) and anything not a host', () => {
+    for (const value of [
+      '127.0.0.1:8883',
+      'abc-ats.iot.eu-west-1.amazonaws.com:8883',
+      'mqtts://127.0.0.1',
+      '',
+      'a b',
+    ]) {
+      expect(() => checkedDataEndpointHost(value)).toThrow(/host name without a port/);
+    }
   });
 });
