@@ -6,18 +6,25 @@ import { parseStationProfile, type StationProfile } from '../src/shared/station-
 import { totpCode } from './cognito/totp.js';
 import { requestClaimAsInstaller, writeClaimFiles } from './orchestrator/installer-claim.js';
 import { DEFAULT_DATA_DIR, resetDataDir, sandboxDataPaths } from './orchestrator/sandbox-data-dir.js';
+import { hookEnvironment } from '../backend-definition/pre-provisioning-hook.js';
 import { DEVICE_POLICY_NAME, seededUsers } from './orchestrator/sandbox-seed.js';
+import {
+  serialNumberHookOptionsFrom,
+  type SerialNumberHookOptions,
+} from './orchestrator/serial-number-hook.js';
 import { startSandbox, type RunningSandbox } from './orchestrator/start-sandbox.js';
 
 /**
  * The sandbox on the command line (`npm run sandbox`):
  *   npx tsx sandbox/sandbox-cli.ts start [--data-dir D] [--profile-out P] [--port-base N] [--quiet]
+ *                                        [--serial-pattern RE] [--deny-serial SN]…
  *   npx tsx sandbox/sandbox-cli.ts reset [--data-dir D]
  *   npx tsx sandbox/sandbox-cli.ts claim [--profile FILE] [--out DIR] [--username U]
  *   npx tsx sandbox/sandbox-cli.ts totp            current code of the seeded mfa-installer
  */
 
 const usage = `usage: sandbox-cli start [--data-dir DIR] [--profile-out FILE] [--port-base N] [--quiet]
+                         [--serial-pattern REGEX] [--deny-serial SERIAL]...
        sandbox-cli reset [--data-dir DIR]
        sandbox-cli claim [--data-dir DIR | --profile FILE] [--out DIR] [--username NAME]
        sandbox-cli totp
@@ -28,6 +35,10 @@ start   runs Cognito, the IoT control plane and the MQTT broker on 127.0.0.1 unt
         --port-base  Cognito on N, IoT control plane on N+1, MQTT on N+2 (default 8881: MQTT on 8883);
                      0 picks free ports
         --quiet      do not print one line per request and connection
+        --serial-pattern  the pre-provisioning hook refuses serial numbers that do not match REGEX
+                     as a whole (default: ${hookEnvironment.pattern}, else any serial number)
+        --deny-serial  the hook refuses this serial number; repeat it or separate with commas
+                     (default: ${hookEnvironment.denied}, else none)
 reset   deletes the data directory (users, registry, CA, keys); refuses while a sandbox uses it
 claim   signs in as an installer and writes a provisioning claim (certificate, key, CA) for a device
         --profile    station profile to use (default DIR/station-profile.json of the running sandbox)
@@ -62,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
       profile: { type: 'string' },
       out: { type: 'string' },
       username: { type: 'string', default: seededUsers.installer.username },
+      'serial-pattern': { type: 'string' },
+      'deny-serial': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -73,7 +86,11 @@ async function main(argv: string[]): Promise<number> {
         portBase: values['port-base'],
       });
       if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid options');
-      return start(parsed.data, values.quiet);
+      return start(
+        parsed.data,
+        values.quiet,
+        serialNumberRules(values['serial-pattern'], values['deny-serial']),
+      );
     }
     case 'reset': {
       const result = resetDataDir(values['data-dir']);
@@ -100,16 +117,38 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function start(options: z.infer<typeof startOptionsSchema>, quiet: boolean): Promise<number> {
+/** The hook's rules: each flag wins over the environment variable the hook Lambda reads. */
+function serialNumberRules(
+  pattern: string | undefined,
+  denied: string[] | undefined,
+): SerialNumberHookOptions {
+  const fromEnvironment = serialNumberHookOptionsFrom(process.env);
+  const deniedFlags = denied?.flatMap((value) => value.split(',')).map((serial) => serial.trim());
+  return {
+    ...(pattern !== undefined
+      ? { pattern }
+      : fromEnvironment.pattern !== undefined
+        ? { pattern: fromEnvironment.pattern }
+        : {}),
+    denied: deniedFlags?.filter(Boolean) ?? fromEnvironment.denied ?? [],
+  };
+}
+
+async function start(
+  options: z.infer<typeof startOptionsSchema>,
+  quiet: boolean,
+  rules: SerialNumberHookOptions,
+): Promise<number> {
   const base = options.portBase;
   const sandbox = await startSandbox({
     dataDir: options.dataDir,
+    serialNumberRules: rules,
     ports: base === 0 ? {} : { cognito: base, controlPlane: base + 1, mqtt: base + 2 },
     ...(options.profileOut !== undefined ? { profilePath: options.profileOut } : {}),
     log: quiet ? () => {} : (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
-  console.log(summary(sandbox));
-  await new Promise<void>((resolve) => {
+  // Listening before "Press Ctrl+C" is printed: a signal sent on reading it must find the handler.
+  const stopRequested = new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       console.log(`\n${signal}: stopping the sandbox…`);
       process.off('SIGINT', onSignal);
@@ -119,6 +158,8 @@ async function start(options: z.infer<typeof startOptionsSchema>, quiet: boolean
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  console.log(summary(sandbox));
+  await stopRequested;
   await sandbox.stop();
   console.log('Sandbox stopped; state kept in', sandbox.dataPaths?.dir ?? '(memory)');
   return 0;
@@ -143,7 +184,7 @@ async function claim(options: { profilePath: string; out: string; username: stri
       `  certificate  ${files.certificate}`,
       `  private key  ${files.privateKey}`,
       ...(files.caCertificate ? [`  CA to trust  ${files.caCertificate}`] : []),
-      `  broker       ${profile.iot.dataEndpoint} (mutual TLS, MQTT 3.1.1 or 5)`,
+      `  broker       ${profile.iot.dataEndpoint} (mutual TLS, MQTT 3.1.1 or 5): ${sdkEndpointText(profile)}`,
       `  RegisterThing parameters: {"SerialNumber": "<serial>", "Model": "<optional>"}`,
     ].join('\n'),
   );
@@ -166,6 +207,13 @@ function readProfile(path: string): StationProfile {
   return parsed.profile;
 }
 
+/** Device SDKs take the endpoint as a bare host name and the port apart, as AWS's DescribeEndpoint gives it. */
+function sdkEndpointText(profile: StationProfile): string {
+  const { dataEndpoint } = profile.iot;
+  const separator = dataEndpoint.lastIndexOf(':');
+  return `SDKs: endpoint ${dataEndpoint.slice(0, separator)}, port ${dataEndpoint.slice(separator + 1)}`;
+}
+
 function summary(sandbox: RunningSandbox): string {
   const { profile, users, endpoints } = sandbox;
   const lines = [
@@ -173,10 +221,13 @@ function summary(sandbox: RunningSandbox): string {
     `Provisioning Station sandbox — ${profile.region}, account ${sandbox.accountId}`,
     `  Cognito user pool + identity pool  ${endpoints.cognito}`,
     `  IoT control plane                  ${endpoints.controlPlane}`,
-    `  IoT MQTT broker (mutual TLS)       ${profile.iot.dataEndpoint}`,
+    `  IoT MQTT broker (mutual TLS)       ${profile.iot.dataEndpoint} (${sdkEndpointText(profile)})`,
     `  user pool ${profile.cognito.userPoolId}, app client ${profile.cognito.userPoolClientId}`,
     `  identity pool ${profile.cognito.identityPoolId}`,
     `  template ${profile.iot.templateName}, device policy ${DEVICE_POLICY_NAME}`,
+    ...sandbox.functions.map(
+      (fn) => `  pre-provisioning hook ${fn.functionArn}: ${hookRulesText(fn.environment)}`,
+    ),
     '',
     'Users (sandbox-only passwords):',
     `  ${users.installer.username.padEnd(14)} ${users.installer.password.padEnd(24)} group installers`,
@@ -191,10 +242,23 @@ function summary(sandbox: RunningSandbox): string {
     sandbox.seeded.length > 0
       ? `Seeded: ${sandbox.seeded.join(', ')}`
       : 'Seed already present; nothing created.',
+    ...(sandbox.seedUpdated.length > 0
+      ? [`Brought back to backend-definition/: ${sandbox.seedUpdated.join(', ')}`]
+      : []),
     '',
     'Press Ctrl+C to stop.',
   ];
   return lines.join('\n');
+}
+
+function hookRulesText(environment: Readonly<Record<string, string>>): string {
+  const pattern = environment[hookEnvironment.pattern];
+  const denied = environment[hookEnvironment.denied];
+  const rules = [
+    ...(pattern !== undefined ? [`serial numbers must match ${pattern}`] : []),
+    ...(denied !== undefined ? [`denied ${denied}`] : []),
+  ];
+  return rules.length > 0 ? rules.join('; ') : 'every serial number allowed';
 }
 
 main(process.argv.slice(2)).then(

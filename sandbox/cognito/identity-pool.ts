@@ -175,6 +175,22 @@ export class CognitoIdentityPool {
     }
   }
 
+  /** The pool's roles and role mappings, in the shape of GetIdentityPoolRoles (for orchestrators and tests). */
+  identityPoolRoles(): {
+    IdentityPoolId: string;
+    Roles: { authenticated?: string };
+    RoleMappings: Record<string, RoleMapping>;
+  } {
+    const authenticated = this.options.authenticatedRoleArn;
+    return {
+      IdentityPoolId: this.identityPoolId,
+      Roles: authenticated !== undefined ? { authenticated } : {},
+      RoleMappings: Object.fromEntries(
+        [...this.roleMappings].map(([key, mapping]) => [key, structuredClone(mapping)]),
+      ),
+    };
+  }
+
   matches(req: IncomingMessage): boolean {
     return targetOperation(req, IDENTITY_POOL_TARGET_PREFIX) !== undefined;
   }

@@ -245,14 +245,18 @@ export class CognitoUserPool {
       );
     }
     if (this.state.groups[input.groupName]) throw new Error(`Group ${input.groupName} already exists`);
-    if (input.precedence !== undefined && (!Number.isInteger(input.precedence) || input.precedence < 0)) {
-      throw new Error(`Group precedence must be a non-negative integer, got ${input.precedence}`);
-    }
-    if (input.roleArn !== undefined && !/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/.test(input.roleArn)) {
-      throw new Error(
-        `Group role "${input.roleArn}" is not an IAM role ARN (arn:aws:iam::123456789012:role/Name)`,
-      );
-    }
+    assertGroupSettings(input);
+    this.state.groups[input.groupName] = { ...input };
+    this.save();
+  }
+
+  /**
+   * Replaces a group's precedence, role and description (UpdateGroup). Its members keep their
+   * membership; their next tokens carry the new role claims.
+   */
+  updateGroup(input: SeedGroupInput): void {
+    if (!this.state.groups[input.groupName]) throw new Error(`Group ${input.groupName} does not exist`);
+    assertGroupSettings(input);
     this.state.groups[input.groupName] = { ...input };
     this.save();
   }
@@ -300,6 +304,19 @@ export class CognitoUserPool {
 
   hasGroup(groupName: string): boolean {
     return this.state.groups[groupName] !== undefined;
+  }
+
+  /** A group as GetGroup describes it (name, precedence, role, description). */
+  describeGroup(groupName: string): SeedGroupInput | undefined {
+    const group = this.state.groups[groupName];
+    return group && { ...group };
+  }
+
+  /** Every group, by name (ListGroups). */
+  listGroups(): SeedGroupInput[] {
+    return Object.values(this.state.groups)
+      .map((group) => ({ ...group }))
+      .sort((a, b) => a.groupName.localeCompare(b.groupName));
   }
 
   describeUser(username: string): UserSummary | undefined {
@@ -968,6 +985,17 @@ export class CognitoUserPool {
 
   private save(): void {
     this.stateFile.save(this.state);
+  }
+}
+
+function assertGroupSettings(input: SeedGroupInput): void {
+  if (input.precedence !== undefined && (!Number.isInteger(input.precedence) || input.precedence < 0)) {
+    throw new Error(`Group precedence must be a non-negative integer, got ${input.precedence}`);
+  }
+  if (input.roleArn !== undefined && !/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/.test(input.roleArn)) {
+    throw new Error(
+      `Group role "${input.roleArn}" is not an IAM role ARN (arn:aws:iam::123456789012:role/Name)`,
+    );
   }
 }
 

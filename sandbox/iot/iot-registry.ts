@@ -328,7 +328,7 @@ export class IotRegistry {
       validateHook(patch.preProvisioningHook);
     }
     if (patch.defaultVersionId !== undefined && patch.defaultVersionId !== record.defaultVersionId) {
-      // Only version 1 exists: the sandbox does not keep template versions.
+      // Only the default version exists: the sandbox does not keep earlier template versions.
       throw new IotRegistryError(
         'ResourceNotFoundException',
         `Version ${patch.defaultVersionId} of template ${templateName} does not exist`,
@@ -339,6 +339,22 @@ export class IotRegistry {
     if (patch.provisioningRoleArn !== undefined) record.provisioningRoleArn = patch.provisioningRoleArn;
     if (patch.preProvisioningHook) record.preProvisioningHook = { ...patch.preProvisioningHook };
     if (patch.removePreProvisioningHook) delete record.preProvisioningHook;
+    record.lastModifiedDate = this.clock.now();
+    this.save();
+    return copy(record);
+  }
+
+  /**
+   * A new body as the template's default version (CreateProvisioningTemplateVersion with
+   * setAsDefault, what a CloudFormation update of the body does). The sandbox keeps no earlier
+   * versions: only the default one exists, under the next version id.
+   */
+  createTemplateVersion(templateName: string, templateBody: string): ProvisioningTemplateRecord {
+    const record = this.state.templates[templateName];
+    if (!record) throw templateNotFound(templateName);
+    validateTemplateBody(templateBody);
+    record.templateBody = templateBody;
+    record.defaultVersionId += 1;
     record.lastModifiedDate = this.clock.now();
     this.save();
     return copy(record);
@@ -558,6 +574,25 @@ export class IotRegistry {
       creationDate: this.clock.now(),
     };
     this.state.policies[policyName] = record;
+    this.save();
+    return copy(record);
+  }
+
+  /**
+   * A new document as the policy's default version (CreatePolicyVersion with setAsDefault, what a
+   * CloudFormation update of the document does). Only the default version is kept.
+   */
+  createPolicyVersion(policyName: string, policyDocument: PolicyDocument): IotPolicyRecord {
+    const record = this.state.policies[policyName];
+    if (!record) {
+      throw new IotRegistryError('ResourceNotFoundException', `Policy ${policyName} does not exist.`);
+    }
+    const document = policyDocumentSchema.safeParse(policyDocument);
+    if (!document.success) {
+      throw new IotRegistryError('InvalidRequestException', 'Policy document is malformed');
+    }
+    record.policyDocument = document.data;
+    record.defaultVersionId = String(Number(record.defaultVersionId) + 1);
     this.save();
     return copy(record);
   }

@@ -4,6 +4,7 @@ import type { StationProfile } from '../../src/shared/station-profile-schema.js'
 import type { FaultSpec } from '../devices/device-faults.js';
 import { DeviceFleet } from '../devices/device-fleet.js';
 import type { SeededUsers } from './sandbox-seed.js';
+import type { SerialNumberHookOptions } from './serial-number-hook.js';
 import { startSandbox, type RunningSandbox } from './start-sandbox.js';
 
 /**
@@ -28,6 +29,8 @@ export interface EmbeddedBenchOptions {
   unplugMs?: number;
   /** The sandbox's request log (never keys, tokens or payloads). */
   log?: (line: string) => void;
+  /** Rules of the seeded pre-provisioning hook; absent: every serial number is allowed. */
+  serialNumberRules?: SerialNumberHookOptions;
 }
 
 export interface EmbeddedBench {
@@ -55,6 +58,7 @@ export async function startEmbeddedBench(options: EmbeddedBenchOptions): Promise
     ports: { cognito: 0, controlPlane: 0, mqtt: 0 },
     name: EMBEDDED_SANDBOX_NAME,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.serialNumberRules ? { serialNumberRules: options.serialNumberRules } : {}),
   });
   let fleet: DeviceFleet;
   try {

@@ -1,27 +1,47 @@
+import { devicePolicyDocument } from '../../backend-definition/device-policy.js';
+import { installerPolicyDocument } from '../../backend-definition/installer-policy.js';
+import {
+  ADMINS_GROUP,
+  DEVICE_POLICY_NAME,
+  groupPrecedence,
+  INSTALLERS_GROUP,
+  PRE_PROVISIONING_HOOK_NAME,
+  PRE_PROVISIONING_HOOK_PAYLOAD_VERSION,
+  TEMPLATE_NAME,
+} from '../../backend-definition/names.js';
+import type { ArnBuilder } from '../../backend-definition/policy-document.js';
+import {
+  provisioningTemplateBody,
+  provisioningTemplateDescription,
+} from '../../backend-definition/provisioning-template.js';
 import type { RoleMapping } from '../cognito/role-mapping.js';
-import type { CognitoUserPool } from '../cognito/user-pool.js';
-import type { PolicyDocument, RoleDefinition } from '../iam/iam-policy.js';
-import type { IotRegistry } from '../iot/iot-registry.js';
+import type { CognitoUserPool, SeedGroupInput } from '../cognito/user-pool.js';
+import type { RoleDefinition } from '../iam/iam-policy.js';
+import type { CreateTemplateInput, IotRegistry } from '../iot/iot-registry.js';
+import type { ProvisioningTemplateRecord } from '../iot/registry-model.js';
 
 /**
- * What a fresh sandbox holds: the station's users and groups, the roles the identity pool hands out,
- * the provisioning template and the device policy. Everything here is sandbox-only and documented
- * in sandbox/README.md — the passwords and the TOTP secret are fixed on purpose so that people and
- * tests can sign in without reading them from a log.
+ * What a sandbox holds, built from backend-definition/ — the same definition the Amplify backend
+ * (amplify/) deploys — so groups, roles, role mapping, template, hook and device policy are what a
+ * real deployment has. Only the names AWS would generate (role and function names) are the
+ * sandbox's own. The users are sandbox-only conveniences, documented in sandbox/README.md: their
+ * passwords and the TOTP secret are fixed on purpose so that people and tests can sign in without
+ * reading them from a log.
  */
 
-export const INSTALLERS_GROUP = 'installers';
-export const TEMPLATE_NAME = 'TrustedUserProvisioningTemplate';
-export const DEVICE_POLICY_NAME = 'StationDevicePolicy';
-/** The `Model` template parameter's Default, used when the station sends no model. */
-export const DEFAULT_MODEL = 'generic';
-/** Default of the `BatchId`, `StationId` and `Operator` parameters when a device provisions without a station. */
-export const UNASSIGNED = 'unassigned';
+export {
+  ADMINS_GROUP,
+  DEFAULT_MODEL,
+  DEVICE_POLICY_NAME,
+  INSTALLERS_GROUP,
+  TEMPLATE_NAME,
+  UNASSIGNED,
+} from '../../backend-definition/names.js';
 
 export const seededUsers = {
   /** In `installers`: may create claims and read the registry. */
   installer: { username: 'installer', password: 'Installer-Passw0rd!' },
-  /** Signed in but not an installer: gets the signed-in role, which grants no IoT rights. */
+  /** Signed in but in no group: gets the signed-in role, which grants no IoT rights. */
   visitor: { username: 'visitor', password: 'Visitor-Passw0rd!' },
   /** Has only a temporary password: Cognito answers NEW_PASSWORD_REQUIRED at first sign-in. */
   newhire: { username: 'newhire', temporaryPassword: 'Newhire-Temp0rary!' },
@@ -36,148 +56,97 @@ export const seededUsers = {
 
 export type SeededUsers = typeof seededUsers;
 
-/** IAM names, all in the sandbox account. */
+/** ARNs in the sandbox account. Amplify generates its role names; the sandbox gives them fixed ones. */
 export function sandboxArns(region: string, accountId: string) {
   const iot = (resource: string) => `arn:aws:iot:${region}:${accountId}:${resource}`;
+  const role = (name: string) => `arn:aws:iam::${accountId}:role/${name}`;
   return {
-    installerRole: `arn:aws:iam::${accountId}:role/StationInstaller`,
-    signedInRole: `arn:aws:iam::${accountId}:role/StationSignedIn`,
-    provisioningRole: `arn:aws:iam::${accountId}:role/StationProvisioningRole`,
+    /** The `installers` group's role. */
+    installerRole: role('StationInstaller'),
+    /** The `admins` group's role: one role per group, as Amplify makes them, with no IoT rights. */
+    adminRole: role('StationAdmin'),
+    /** The identity pool's authenticated role: a signed-in user in no group. */
+    signedInRole: role('StationSignedIn'),
+    provisioningRole: role('StationProvisioningRole'),
     template: iot(`provisioningtemplate/${TEMPLATE_NAME}`),
+    /** The pre-provisioning hook "Lambda"; the sandbox runs backend-definition/pre-provisioning-hook.ts for it. */
+    preProvisioningHook: `arn:aws:lambda:${region}:${accountId}:function:${PRE_PROVISIONING_HOOK_NAME}`,
     iot,
   };
 }
 
+export type SandboxArns = ReturnType<typeof sandboxArns>;
+
+function arnBuilder(arns: SandboxArns): ArnBuilder {
+  return { iot: arns.iot };
+}
+
+/** The user pool groups: names and precedence from the definition, each with its own role. */
+export function sandboxGroups(region: string, accountId: string): Required<SeedGroupInput>[] {
+  const arns = sandboxArns(region, accountId);
+  return [
+    {
+      groupName: INSTALLERS_GROUP,
+      precedence: groupPrecedence[INSTALLERS_GROUP],
+      roleArn: arns.installerRole,
+      description: 'May provision devices',
+    },
+    {
+      groupName: ADMINS_GROUP,
+      precedence: groupPrecedence[ADMINS_GROUP],
+      roleArn: arns.adminRole,
+      description: 'Manages operators; no IoT rights',
+    },
+  ];
+}
+
 /**
- * The roles the identity pool can hand out. The installer role is what an AWS account for the
- * station would grant, exactly the calls the station makes and each on the narrowest resource IAM
- * lets it name (Service Authorization Reference, "Actions defined by AWS IoT"): claims and the
- * template read on the one template; the registry reads of verification; UpdateCertificate and
- * DetachThingPrincipal to retire the certificate a re-provision replaced (DetachThingPrincipal is
- * authorized on the certificate, with the thing as condition key `iot:thingArn`); and the list calls
- * that support no resource-level permission on `*`. The signed-in role (everyone else, e.g.
- * `visitor`) has no policy at all, so every IoT call ends in AccessDeniedException — the sandbox
- * documents this choice rather than refusing credentials.
+ * The roles the identity pool can hand out and the IoT control plane authorizes. The installers'
+ * role has exactly the definition's installer policy. The admins' role and the signed-in role have
+ * no policy, so every IoT call ends in AccessDeniedException — the sandbox documents this choice
+ * rather than refusing credentials.
  */
 export function sandboxRoles(region: string, accountId: string): RoleDefinition[] {
   const arns = sandboxArns(region, accountId);
   return [
-    {
-      roleArn: arns.installerRole,
-      policies: [
-        {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: ['iot:CreateProvisioningClaim', 'iot:DescribeProvisioningTemplate'],
-              Resource: arns.template,
-            },
-            {
-              Effect: 'Allow',
-              Action: ['iot:DescribeThing', 'iot:ListThingPrincipals'],
-              Resource: arns.iot('thing/*'),
-            },
-            {
-              Effect: 'Allow',
-              Action: ['iot:DescribeCertificate', 'iot:UpdateCertificate'],
-              Resource: arns.iot('cert/*'),
-            },
-            {
-              Effect: 'Allow',
-              Action: 'iot:DetachThingPrincipal',
-              Resource: arns.iot('cert/*'),
-              Condition: { StringLike: { 'iot:thingArn': arns.iot('thing/*') } },
-            },
-            // None of these supports resource-level permissions in AWS.
-            {
-              Effect: 'Allow',
-              Action: ['iot:ListProvisioningTemplates', 'iot:ListThings', 'iot:DescribeEndpoint'],
-              Resource: '*',
-            },
-          ],
-        },
-      ],
-    },
+    { roleArn: arns.installerRole, policies: [installerPolicyDocument(arnBuilder(arns), TEMPLATE_NAME)] },
+    { roleArn: arns.adminRole, policies: [] },
     { roleArn: arns.signedInRole, policies: [] },
   ];
 }
 
-/** Identity pool role mapping for the station's app client: installers by group, everyone else signed-in. */
-export function installersRoleMapping(region: string, accountId: string): RoleMapping {
-  return {
-    Type: 'Rules',
-    AmbiguousRoleResolution: 'AuthenticatedRole',
-    RulesConfiguration: {
-      Rules: [
-        {
-          Claim: 'cognito:groups',
-          MatchType: 'Contains',
-          Value: INSTALLERS_GROUP,
-          RoleARN: sandboxArns(region, accountId).installerRole,
-        },
-      ],
-    },
-  };
+/**
+ * The identity pool's role mapping for the station's app client, as Amplify makes it: the role comes
+ * from the ID token (the preferred role of the user's groups); a user in no group gets the pool's
+ * authenticated role.
+ */
+export function stationRoleMapping(): RoleMapping {
+  return { Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' };
 }
 
-/**
- * Fleet Provisioning template: the Thing is named after the serial number the station passes, the
- * certificate the device just created is activated, and the device policy is attached. The Thing's
- * attributes record which batch, station and operator made it, so the registry itself can answer
- * that; a device provisioned without a station gets `unassigned` (attribute values must match AWS's
- * AttributeValue pattern, which `unassigned` and the station's ids do).
- */
-export const provisioningTemplateBody = {
-  Parameters: {
-    SerialNumber: { Type: 'String' },
-    Model: { Type: 'String', Default: DEFAULT_MODEL },
-    BatchId: { Type: 'String', Default: UNASSIGNED },
-    StationId: { Type: 'String', Default: UNASSIGNED },
-    Operator: { Type: 'String', Default: UNASSIGNED },
-    'AWS::IoT::Certificate::Id': { Type: 'String' },
-  },
-  Resources: {
-    thing: {
-      Type: 'AWS::IoT::Thing',
-      Properties: {
-        ThingName: { Ref: 'SerialNumber' },
-        AttributePayload: {
-          serialNumber: { Ref: 'SerialNumber' },
-          model: { Ref: 'Model' },
-          batchId: { Ref: 'BatchId' },
-          stationId: { Ref: 'StationId' },
-          operator: { Ref: 'Operator' },
-        },
-      },
-      // Re-provisioning a repaired device keeps its thing and refreshes its attributes.
-      OverrideSettings: { AttributePayload: 'MERGE', ThingTypeName: 'REPLACE', ThingGroups: 'DO_NOTHING' },
-    },
-    certificate: {
-      Type: 'AWS::IoT::Certificate',
-      Properties: { CertificateId: { Ref: 'AWS::IoT::Certificate::Id' }, Status: 'ACTIVE' },
-    },
-    policy: { Type: 'AWS::IoT::Policy', Properties: { PolicyName: DEVICE_POLICY_NAME } },
-  },
-  DeviceConfiguration: {},
-};
-
-/** A provisioned device may connect as its thing name and use only its own `devices/{thing}/…` topics. */
-export function devicePolicyDocument(region: string, accountId: string): PolicyDocument {
-  const { iot } = sandboxArns(region, accountId);
-  const thing = '${iot:Connection.Thing.ThingName}';
+/** The provisioning template with its hook, as CreateProvisioningTemplate would be called. */
+export function sandboxTemplate(region: string, accountId: string) {
+  const arns = sandboxArns(region, accountId);
   return {
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: 'iot:Connect', Resource: iot(`client/${thing}`) },
-      { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: iot(`topic/devices/${thing}/*`) },
-      { Effect: 'Allow', Action: 'iot:Subscribe', Resource: iot(`topicfilter/devices/${thing}/*`) },
-    ],
-  };
+    templateName: TEMPLATE_NAME,
+    templateBody: JSON.stringify(provisioningTemplateBody(DEVICE_POLICY_NAME)),
+    provisioningRoleArn: arns.provisioningRole,
+    description: provisioningTemplateDescription,
+    enabled: true,
+    preProvisioningHook: {
+      targetArn: arns.preProvisioningHook,
+      payloadVersion: PRE_PROVISIONING_HOOK_PAYLOAD_VERSION,
+    },
+    type: 'FLEET_PROVISIONING',
+  } satisfies CreateTemplateInput;
+}
+
+export function sandboxDevicePolicy(region: string, accountId: string) {
+  return devicePolicyDocument(arnBuilder(sandboxArns(region, accountId)));
 }
 
 export interface SeedOptions {
-  /** The four users and the installers group (default true). */
+  /** The four users and the groups (default true). */
   users?: boolean;
   /** The provisioning template and the device policy (default true). */
   iot?: boolean;
@@ -186,11 +155,16 @@ export interface SeedOptions {
 export interface SeedReport {
   /** Names of what this run created; empty when everything was already there. */
   created: string[];
+  /** What this run brought back to the definition (a data dir from an older sandbox, or edited since). */
+  updated: string[];
 }
 
 /**
- * Creates whatever of the seed is missing and leaves everything else alone, so a restart on the same
- * data directory keeps users who changed their password, things that were provisioned, and so on.
+ * Creates whatever of the seed is missing, and brings what the definition owns back to it, as a
+ * redeploy of the Amplify backend would: the groups' precedence and roles, the template (body, role,
+ * description, enabled, hook) and the device policy. What people and devices made is left alone —
+ * users and their passwords, group memberships, things, certificates — so a restart on the same data
+ * directory keeps them.
  */
 export function seedSandbox(input: {
   userPool: CognitoUserPool;
@@ -200,54 +174,114 @@ export function seedSandbox(input: {
   options?: SeedOptions;
 }): SeedReport {
   const { userPool, registry, region, accountId } = input;
-  const created: string[] = [];
-  const arns = sandboxArns(region, accountId);
-  if (input.options?.users !== false) {
-    if (!userPool.hasGroup(INSTALLERS_GROUP)) {
-      userPool.createGroup({
-        groupName: INSTALLERS_GROUP,
-        precedence: 1,
-        roleArn: arns.installerRole,
-        description: 'May provision devices',
-      });
-      created.push(`group ${INSTALLERS_GROUP}`);
-    }
-    const { installer, visitor, newhire, mfaInstaller } = seededUsers;
-    for (const user of [installer, visitor, mfaInstaller]) {
-      if (userPool.describeUser(user.username)) continue;
-      userPool.createUser({ username: user.username, password: user.password });
-      created.push(`user ${user.username}`);
-    }
-    for (const user of [installer, mfaInstaller]) userPool.addUserToGroup(user.username, INSTALLERS_GROUP);
-    const mfaUser = userPool.describeUser(mfaInstaller.username);
-    if (mfaUser?.softwareTokenMfa === 'none') {
-      userPool.enableSoftwareTokenMfa(mfaInstaller.username, mfaInstaller.totpSecret);
-    }
-    const hire = userPool.describeUser(newhire.username);
-    if (!hire) {
-      userPool.createUser({ username: newhire.username, temporaryPassword: newhire.temporaryPassword });
-      created.push(`user ${newhire.username}`);
-    } else if (hire.status === 'FORCE_CHANGE_PASSWORD') {
-      // Temporary passwords expire after 7 days; a restart gives a long-lived data dir a fresh one.
-      userPool.setUserPassword(newhire.username, newhire.temporaryPassword, false);
+  const report: SeedReport = { created: [], updated: [] };
+  if (input.options?.users !== false) seedUsers(userPool, region, accountId, report);
+  if (input.options?.iot !== false) seedIot(registry, region, accountId, report);
+  return report;
+}
+
+function seedUsers(userPool: CognitoUserPool, region: string, accountId: string, report: SeedReport): void {
+  for (const group of sandboxGroups(region, accountId)) {
+    const existing = userPool.describeGroup(group.groupName);
+    if (!existing) {
+      userPool.createGroup(group);
+      report.created.push(`group ${group.groupName}`);
+    } else if (existing.precedence !== group.precedence || existing.roleArn !== group.roleArn) {
+      userPool.updateGroup(group);
+      report.updated.push(`group ${group.groupName}`);
     }
   }
-  if (input.options?.iot !== false) {
-    if (!registry.getPolicy(DEVICE_POLICY_NAME)) {
-      registry.createPolicy(DEVICE_POLICY_NAME, devicePolicyDocument(region, accountId));
-      created.push(`policy ${DEVICE_POLICY_NAME}`);
-    }
-    if (!registry.getTemplate(TEMPLATE_NAME)) {
-      registry.createTemplate({
-        templateName: TEMPLATE_NAME,
-        templateBody: JSON.stringify(provisioningTemplateBody),
-        provisioningRoleArn: arns.provisioningRole,
-        description:
-          'Provisioning Station sandbox: Thing named by serial number with batch, station and operator attributes, ACTIVE certificate, device policy',
-        enabled: true,
-      });
-      created.push(`template ${TEMPLATE_NAME}`);
-    }
+  const { installer, visitor, newhire, mfaInstaller } = seededUsers;
+  for (const user of [installer, visitor, mfaInstaller]) {
+    if (userPool.describeUser(user.username)) continue;
+    userPool.createUser({ username: user.username, password: user.password });
+    report.created.push(`user ${user.username}`);
   }
-  return { created };
+  for (const user of [installer, mfaInstaller]) userPool.addUserToGroup(user.username, INSTALLERS_GROUP);
+  const mfaUser = userPool.describeUser(mfaInstaller.username);
+  if (mfaUser?.softwareTokenMfa === 'none') {
+    userPool.enableSoftwareTokenMfa(mfaInstaller.username, mfaInstaller.totpSecret);
+  }
+  const hire = userPool.describeUser(newhire.username);
+  if (!hire) {
+    userPool.createUser({ username: newhire.username, temporaryPassword: newhire.temporaryPassword });
+    report.created.push(`user ${newhire.username}`);
+  } else if (hire.status === 'FORCE_CHANGE_PASSWORD') {
+    // Temporary passwords expire after 7 days; a restart gives a long-lived data dir a fresh one.
+    userPool.setUserPassword(newhire.username, newhire.temporaryPassword, false);
+  }
+}
+
+function seedIot(registry: IotRegistry, region: string, accountId: string, report: SeedReport): void {
+  const policy = sandboxDevicePolicy(region, accountId);
+  const storedPolicy = registry.getPolicy(DEVICE_POLICY_NAME);
+  if (!storedPolicy) {
+    registry.createPolicy(DEVICE_POLICY_NAME, policy);
+    report.created.push(`policy ${DEVICE_POLICY_NAME}`);
+  } else if (!sameJson(storedPolicy.policyDocument, policy)) {
+    registry.createPolicyVersion(DEVICE_POLICY_NAME, policy);
+    report.updated.push(`policy ${DEVICE_POLICY_NAME}`);
+  }
+
+  const template = sandboxTemplate(region, accountId);
+  const stored = registry.getTemplate(TEMPLATE_NAME);
+  if (!stored) {
+    registry.createTemplate(template);
+    report.created.push(`template ${TEMPLATE_NAME}`);
+    return;
+  }
+  const changed = templateDifferences(stored, template);
+  if (changed.length === 0) return;
+  if (changed.includes('body')) registry.createTemplateVersion(TEMPLATE_NAME, template.templateBody);
+  registry.updateTemplate(TEMPLATE_NAME, {
+    description: template.description,
+    enabled: template.enabled,
+    provisioningRoleArn: template.provisioningRoleArn,
+    preProvisioningHook: template.preProvisioningHook,
+  });
+  report.updated.push(`template ${TEMPLATE_NAME} (${changed.join(', ')})`);
+}
+
+/** Which parts of a stored template differ from the definition's. */
+function templateDifferences(
+  stored: ProvisioningTemplateRecord,
+  wanted: ReturnType<typeof sandboxTemplate>,
+): string[] {
+  const changed: string[] = [];
+  if (!sameJson(parseJson(stored.templateBody), parseJson(wanted.templateBody))) changed.push('body');
+  if (stored.provisioningRoleArn !== wanted.provisioningRoleArn) changed.push('provisioning role');
+  if (stored.description !== wanted.description) changed.push('description');
+  if (stored.enabled !== wanted.enabled) changed.push('enabled');
+  if (
+    stored.preProvisioningHook?.targetArn !== wanted.preProvisioningHook.targetArn ||
+    stored.preProvisioningHook.payloadVersion !== wanted.preProvisioningHook.payloadVersion
+  ) {
+    changed.push('pre-provisioning hook');
+  }
+  return changed;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Equal as JSON values, whatever the order of object keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, item]) => [key, canonical(item)]),
+    );
+  }
+  return value;
 }

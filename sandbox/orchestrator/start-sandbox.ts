@@ -16,15 +16,21 @@ import { IotControlPlane, type ControlPlaneLogEntry } from '../iot/control-plane
 import { IotRegistry } from '../iot/iot-registry.js';
 import { openDataDir, type OpenedDataDir, type SandboxDataPaths } from './sandbox-data-dir.js';
 import {
-  installersRoleMapping,
   sandboxArns,
   sandboxRoles,
   seededUsers,
   seedSandbox,
+  stationRoleMapping,
   TEMPLATE_NAME,
   type SeededUsers,
   type SeedOptions,
 } from './sandbox-seed.js';
+import {
+  hookLambdaEnvironment,
+  serialNumberHookFunction,
+  type SandboxFunction,
+  type SerialNumberHookOptions,
+} from './serial-number-hook.js';
 import { buildSandboxProfile, writeStationProfile } from './station-profile.js';
 
 /**
@@ -75,7 +81,15 @@ export interface StartSandboxOptions {
   /** Lifetime of identity-pool credentials, 900-3600 s (default 3600, as Cognito). */
   credentialLifetimeSeconds?: number;
   rates?: SandboxRates;
-  /** Pre-provisioning hooks by a template's `preProvisioningHook.targetArn`: a function or a loopback URL. */
+  /**
+   * The seeded template's pre-provisioning hook runs backend-definition/pre-provisioning-hook.ts with
+   * these rules (its Lambda environment); absent: every serial number is allowed.
+   */
+  serialNumberRules?: SerialNumberHookOptions;
+  /**
+   * More pre-provisioning hooks by a template's `preProvisioningHook.targetArn`: a function or a
+   * loopback URL. One for the seeded hook's ARN replaces the seeded function.
+   */
   templateHooks?: Readonly<Record<string, PreProvisioningHookTarget>>;
   /** The profile's display name; "Sandbox (127.0.0.1)" by default. */
   name?: string;
@@ -104,6 +118,10 @@ export interface RunningSandbox {
   users: SeededUsers;
   /** What the seed created on this start (empty on a restart over a seeded data dir). */
   seeded: string[];
+  /** What the seed brought back to the backend definition on this start (a data dir from an older sandbox). */
+  seedUpdated: string[];
+  /** The Lambda functions the sandbox runs (the seeded template's hook). */
+  functions: readonly SandboxFunction[];
   roles: readonly RoleDefinition[];
   arns: ReturnType<typeof sandboxArns>;
   clock: Clock;
@@ -160,6 +178,16 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => {});
   const seed = options.seed ?? true;
+  // Checked before anything starts: a bad pattern would otherwise refuse every device.
+  let hookFunction: SandboxFunction;
+  try {
+    hookFunction = serialNumberHookFunction(
+      sandboxArns(region, accountId).preProvisioningHook,
+      hookLambdaEnvironment(options.serialNumberRules),
+    );
+  } catch (error) {
+    throw new Error(`startSandbox: serialNumberRules: ${describeError(error)}`, { cause: error });
+  }
 
   const cleanups: (() => Promise<void> | void)[] = [];
   const stopAll = async () => {
@@ -205,7 +233,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       providers: [{ userPool, clientIds: [APP_CLIENT_ID] }],
       authenticatedRoleArn: arns.signedInRole,
       roleMappings: {
-        [`${userPool.providerName}:${APP_CLIENT_ID}`]: installersRoleMapping(region, accountId),
+        [`${userPool.providerName}:${APP_CLIENT_ID}`]: stationRoleMapping(),
       },
       credentialStore: credentials,
       credentialLifetimeSeconds: options.credentialLifetimeSeconds,
@@ -217,7 +245,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
 
     const report =
       seed === false
-        ? { created: [] }
+        ? { created: [], updated: [] }
         : seedSandbox({ userPool, registry, region, accountId, options: seed === true ? {} : seed });
 
     const broker = new IotBroker({
@@ -228,10 +256,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       port: options.ports?.mqtt ?? 0,
       log: (line) => log(`mqtt: ${line}`),
       rates: options.rates,
-      ...(options.templateHooks ? { templateHooks: options.templateHooks } : {}),
+      templateHooks: { [hookFunction.functionArn]: hookFunction.invoke, ...options.templateHooks },
     });
     const mqttAddress = await broker.start();
     cleanups.push(() => broker.stop());
+    // The profile carries the port (devices are told it); DescribeEndpoint answers the host alone, as AWS does.
     const dataEndpoint = `${mqttAddress.host}:${mqttAddress.port}`;
 
     const roles = sandboxRoles(region, accountId);
@@ -241,7 +270,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       credentials,
       roles,
       clock,
-      dataEndpointAddress: dataEndpoint,
+      dataEndpointHost: mqttAddress.host,
       // Both take an absent value as their default.
       claimValiditySeconds: options.claimValiditySeconds,
       throttle: {
@@ -289,6 +318,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       accountId,
       users: seededUsers,
       seeded: report.created,
+      seedUpdated: report.updated,
+      functions: [hookFunction],
       roles,
       arns,
       clock,

@@ -47,7 +47,7 @@ describe('templates', () => {
     expect(templates).toHaveLength(252);
     expect(templates.find((t) => t.name === 'TrustedUserProvisioningTemplate')).toEqual({
       name: 'TrustedUserProvisioningTemplate',
-      description: expect.stringContaining('Provisioning Station sandbox') as string,
+      description: expect.stringContaining('Provisioning Station') as string,
       enabled: true,
     });
     expect(templates.find((t) => t.name === 'Extra-000')).toEqual({

@@ -50,7 +50,9 @@ describe('sandbox-cli', () => {
         }
       });
     });
-    expect(printed).toMatch(/IoT MQTT broker \(mutual TLS\)\s+127\.0\.0\.1:\d+/);
+    expect(printed).toMatch(
+      /IoT MQTT broker \(mutual TLS\)\s+127\.0\.0\.1:(\d+) \(SDKs: endpoint 127\.0\.0\.1, port \1\)/,
+    );
     expect(printed).toContain('installer      Installer-Passw0rd!');
     expect(printed).toContain('TOTP secret SANDBOXMFAINSTALLERTOTPSECRETAAA');
     expect(printed).toContain(profileOut);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { provisioningTemplateBody } from '../../../sandbox/orchestrator/sandbox-seed.js';
+import { sandboxTemplate } from '../../../sandbox/orchestrator/sandbox-seed.js';
 import { parseTemplateParameters } from '../../../src/main/core/aws/template-parameters.js';
 import {
   deviceParameters,
@@ -9,6 +9,8 @@ import {
   type DeclaredParameter,
 } from '../../../src/main/core/batch/batch-parameters.js';
 import { StationError } from '../../../src/main/core/station-error.js';
+
+const seededTemplateBody = sandboxTemplate('eu-west-1', '123456789012').templateBody;
 
 const TEMPLATE = 'FactoryTemplate';
 
@@ -123,7 +125,7 @@ describe('validateBatchParameters', () => {
   });
 
   it('accepts an empty batch for the seeded sandbox template (the station fills all it declares)', () => {
-    const seeded = parseTemplateParameters('Seeded', JSON.stringify(provisioningTemplateBody));
+    const seeded = parseTemplateParameters('Seeded', seededTemplateBody);
     expect(operatorParameters(seeded)).toEqual([]);
     expect(validateBatchParameters('Seeded', seeded, {})).toEqual({});
   });
@@ -163,7 +165,7 @@ describe('deviceParameters', () => {
   });
 
   it('fills all five for the seeded sandbox template, so the Thing records batch, station and operator', () => {
-    const seeded = parseTemplateParameters('Seeded', JSON.stringify(provisioningTemplateBody));
+    const seeded = parseTemplateParameters('Seeded', seededTemplateBody);
     expect(deviceParameters(seeded, {}, filled)).toEqual(filled);
   });
 

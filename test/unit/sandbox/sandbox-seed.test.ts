@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { installerPolicyDocument } from '../../../backend-definition/installer-policy.js';
+import { provisioningTemplateBody } from '../../../backend-definition/provisioning-template.js';
 import { ManualClock } from '../../../sandbox/clock.js';
+import { groupRoleClaims } from '../../../sandbox/cognito/group-role-claims.js';
 import { resolveRole } from '../../../sandbox/cognito/role-mapping.js';
 import { CognitoUserPool } from '../../../sandbox/cognito/user-pool.js';
 import type { PolicyDocument } from '../../../sandbox/iam/iam-policy.js';
@@ -8,13 +11,18 @@ import { IotRegistry } from '../../../sandbox/iot/iot-registry.js';
 import { parseProvisioningTemplate } from '../../../sandbox/iot/template/provisioning-template.js';
 import { evaluateTemplate } from '../../../sandbox/iot/template/template-evaluator.js';
 import {
+  ADMINS_GROUP,
   DEFAULT_MODEL,
   DEVICE_POLICY_NAME,
-  installersRoleMapping,
+  INSTALLERS_GROUP,
   sandboxArns,
+  sandboxDevicePolicy,
+  sandboxGroups,
   sandboxRoles,
+  sandboxTemplate,
   seededUsers,
   seedSandbox,
+  stationRoleMapping,
   TEMPLATE_NAME,
   UNASSIGNED,
 } from '../../../sandbox/orchestrator/sandbox-seed.js';
@@ -35,18 +43,22 @@ async function services() {
 }
 
 describe('sandbox seed', () => {
-  it('creates the users, group, template and policy once, and nothing on a second run', async () => {
+  it('creates the users, groups, template and policy once, and nothing on a second run', async () => {
     const input = await services();
-    expect(seedSandbox(input).created).toEqual([
-      'group installers',
-      'user installer',
-      'user visitor',
-      'user mfa-installer',
-      'user newhire',
-      `policy ${DEVICE_POLICY_NAME}`,
-      `template ${TEMPLATE_NAME}`,
-    ]);
-    expect(seedSandbox(input).created).toEqual([]);
+    expect(seedSandbox(input)).toEqual({
+      created: [
+        'group installers',
+        'group admins',
+        'user installer',
+        'user visitor',
+        'user mfa-installer',
+        'user newhire',
+        `policy ${DEVICE_POLICY_NAME}`,
+        `template ${TEMPLATE_NAME}`,
+      ],
+      updated: [],
+    });
+    expect(seedSandbox(input)).toEqual({ created: [], updated: [] });
 
     const { userPool, registry } = input;
     expect(userPool.describeUser('installer')).toMatchObject({ status: 'CONFIRMED', groups: ['installers'] });
@@ -56,8 +68,23 @@ describe('sandbox seed', () => {
       groups: ['installers'],
       softwareTokenMfa: 'enabled',
     });
+    expect(userPool.listGroups()).toEqual([
+      { groupName: ADMINS_GROUP, precedence: 2, roleArn: arns.adminRole, description: expect.any(String) },
+      {
+        groupName: INSTALLERS_GROUP,
+        precedence: 1,
+        roleArn: arns.installerRole,
+        description: expect.any(String),
+      },
+    ]);
     const template = registry.getTemplate(TEMPLATE_NAME);
-    expect(template).toMatchObject({ enabled: true, type: 'FLEET_PROVISIONING' });
+    expect(template).toMatchObject({
+      enabled: true,
+      type: 'FLEET_PROVISIONING',
+      provisioningRoleArn: arns.provisioningRole,
+      preProvisioningHook: { targetArn: arns.preProvisioningHook, payloadVersion: '2020-04-01' },
+    });
+    expect(JSON.parse(template?.templateBody ?? '')).toEqual(provisioningTemplateBody(DEVICE_POLICY_NAME));
     const parsed = parseProvisioningTemplate(template?.templateBody);
     expect(Object.keys(parsed.parameters).sort()).toEqual([
       'AWS::IoT::Certificate::Id',
@@ -95,14 +122,81 @@ describe('sandbox seed', () => {
     expect(input.registry.getTemplate(TEMPLATE_NAME)).toBeUndefined();
     input.userPool.removeUserFromGroup('visitor', 'installers');
     input.userPool.setUserPassword('installer', 'Changed-Passw0rd!', true);
-    expect(seedSandbox(input).created).toEqual([`policy ${DEVICE_POLICY_NAME}`, `template ${TEMPLATE_NAME}`]);
+    expect(seedSandbox(input)).toEqual({
+      created: [`policy ${DEVICE_POLICY_NAME}`, `template ${TEMPLATE_NAME}`],
+      updated: [],
+    });
     expect(input.userPool.describeUser('installer')?.status).toBe('CONFIRMED');
     expect(seededUsers.installer.password).toBe('Installer-Passw0rd!');
+  });
+
+  it('brings what an older sandbox seeded back to the definition and keeps what people and devices made', async () => {
+    const input = await services();
+    const { userPool, registry } = input;
+    // As an older sandbox left its data: one group, a template without hook and with an older body.
+    userPool.createGroup({ groupName: INSTALLERS_GROUP, precedence: 5, roleArn: arns.installerRole });
+    userPool.createUser({ username: 'installer', password: 'Changed-Passw0rd!' });
+    userPool.addUserToGroup('installer', INSTALLERS_GROUP);
+    const { Parameters, ...olderBody } = provisioningTemplateBody(DEVICE_POLICY_NAME);
+    const { BatchId: _b, StationId: _s, Operator: _o, ...olderParameters } = Parameters;
+    registry.createTemplate({
+      templateName: TEMPLATE_NAME,
+      templateBody: JSON.stringify({ ...olderBody, Parameters: olderParameters }),
+      provisioningRoleArn: arns.provisioningRole,
+      description: 'Provisioning Station sandbox',
+      enabled: true,
+    });
+    registry.createPolicy(DEVICE_POLICY_NAME, {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'iot:*', Resource: '*' }],
+    });
+    registry.putThing({ thingName: 'SN-OLD', attributes: { serialNumber: 'SN-OLD' } });
+
+    const report = seedSandbox(input);
+    expect(report.updated).toEqual([
+      `group ${INSTALLERS_GROUP}`,
+      `policy ${DEVICE_POLICY_NAME}`,
+      `template ${TEMPLATE_NAME} (body, description, pre-provisioning hook)`,
+    ]);
+    expect(report.created).toContain(`group ${ADMINS_GROUP}`);
+    expect(report.created).not.toContain('user installer');
+    expect(userPool.describeGroup(INSTALLERS_GROUP)).toMatchObject({
+      precedence: 1,
+      roleArn: arns.installerRole,
+    });
+    const template = registry.getTemplate(TEMPLATE_NAME);
+    const wanted = sandboxTemplate(region, accountId);
+    expect(template).toMatchObject({
+      templateBody: wanted.templateBody,
+      description: wanted.description,
+      preProvisioningHook: wanted.preProvisioningHook,
+      defaultVersionId: 2,
+    });
+    expect(registry.getPolicy(DEVICE_POLICY_NAME)).toMatchObject({
+      policyDocument: sandboxDevicePolicy(region, accountId),
+      defaultVersionId: '2',
+    });
+    // The user kept the password they chose, and the thing is still there.
+    expect(userPool.describeUser('installer')).toMatchObject({ groups: [INSTALLERS_GROUP] });
+    expect(registry.getThing('SN-OLD')).toBeDefined();
+    expect(seedSandbox(input)).toEqual({ created: [], updated: [] });
   });
 });
 
 describe('sandbox roles', () => {
-  const [installer, signedIn] = sandboxRoles(region, accountId);
+  const [installer, admin, signedIn] = sandboxRoles(region, accountId);
+
+  it('are one role per group plus the signed-in role; the installers role holds exactly the definition’s policy', () => {
+    expect(sandboxRoles(region, accountId).map((role) => role.roleArn)).toEqual([
+      arns.installerRole,
+      arns.adminRole,
+      arns.signedInRole,
+    ]);
+    expect(installer?.policies).toEqual([installerPolicyDocument({ iot: arns.iot }, TEMPLATE_NAME)]);
+    expect(admin?.policies).toEqual([]);
+    expect(signedIn?.policies).toEqual([]);
+  });
+
   const decide = (
     policies: readonly PolicyDocument[],
     action: string,
@@ -163,22 +257,29 @@ describe('sandbox roles', () => {
   });
 
   it('gives signed-in users who are not installers a role without IoT rights', () => {
-    expect(signedIn?.roleArn).toBe(arns.signedInRole);
-    expect(decide(signedIn?.policies ?? [], 'iot:CreateProvisioningClaim', arns.template)).toBe(
-      'ImplicitDeny',
-    );
-    const mapping = installersRoleMapping(region, accountId);
-    expect(
+    for (const role of [admin, signedIn]) {
+      expect(decide(role?.policies ?? [], 'iot:CreateProvisioningClaim', arns.template)).toBe('ImplicitDeny');
+    }
+  });
+
+  it('maps roles from the ID token: the preferred role of the groups, else the signed-in role', () => {
+    const mapping = stationRoleMapping();
+    expect(mapping).toEqual({ Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' });
+    const groups = sandboxGroups(region, accountId);
+    const roleOf = (...names: string[]) =>
       resolveRole({
         mapping,
-        claims: { 'cognito:groups': ['installers'] },
+        claims: { ...groupRoleClaims(groups.filter((group) => names.includes(group.groupName))) },
         authenticatedRoleArn: arns.signedInRole,
-      }),
-    ).toEqual({ outcome: 'role', roleArn: arns.installerRole, reason: 'rule' });
-    expect(resolveRole({ mapping, claims: {}, authenticatedRoleArn: arns.signedInRole })).toEqual({
+      });
+    expect(roleOf(INSTALLERS_GROUP)).toEqual({
       outcome: 'role',
-      roleArn: arns.signedInRole,
-      reason: 'authenticated-role',
+      roleArn: arns.installerRole,
+      reason: 'preferred-role',
     });
+    expect(roleOf(ADMINS_GROUP)).toMatchObject({ roleArn: arns.adminRole });
+    // Installers win by precedence when someone is in both.
+    expect(roleOf(INSTALLERS_GROUP, ADMINS_GROUP)).toMatchObject({ roleArn: arns.installerRole });
+    expect(roleOf()).toEqual({ outcome: 'role', roleArn: arns.signedInRole, reason: 'authenticated-role' });
   });
 });
