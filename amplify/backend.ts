@@ -1,5 +1,6 @@
 import { defineBackend } from '@aws-amplify/backend';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { retireReplacedCertificatesFrom } from '../backend-definition/installer-policy.js';
 import { INSTALLERS_GROUP } from '../backend-definition/names.js';
 import { auth, configureSignIn } from './auth/resource.js';
 import { preProvisioningHook } from './functions/pre-provisioning-hook/resource.js';
@@ -17,6 +18,13 @@ const backend = defineBackend({ auth, preProvisioningHook });
 configureSignIn(backend.auth.resources);
 
 const identity = backendIdentityFromContext((key) => backend.stack.node.tryGetContext(key));
+// A deployed branch keeps its operators: deleting the branch (or its stack) must not delete every
+// operator and their MFA enrolment. A personal sandbox stays deletable.
+if (identity.type !== 'sandbox') {
+  const { cfnUserPool } = backend.auth.resources.cfnResources;
+  cfnUserPool.deletionProtection = 'ACTIVE';
+  cfnUserPool.applyRemovalPolicy(RemovalPolicy.RETAIN);
+}
 const installers = backend.auth.resources.groups[INSTALLERS_GROUP];
 if (!installers) throw new Error(`defineAuth made no ${INSTALLERS_GROUP} group`);
 const provisioning = defineProvisioning(backend.createStack('provisioning'), {
@@ -24,6 +32,9 @@ const provisioning = defineProvisioning(backend.createStack('provisioning'), {
   hook: backend.preProvisioningHook.resources.lambda,
   installersRole: installers.role,
   keepDevicePolicy: identity.type !== 'sandbox',
+  // RETIRE_REPLACED_CERTIFICATES=false leaves UpdateCertificate and DetachThingPrincipal on cert/*
+  // out of the installers' rights (backend-definition/installer-policy.ts says why one would).
+  installerPolicy: { retireReplacedCertificates: retireReplacedCertificatesFrom(process.env) },
 });
 
 // How long an operator stays signed in: set on the app client and told to the station, which cannot

@@ -43,26 +43,76 @@ export function serialNumberRulesFrom(environment: Record<string, string | undef
   return pattern ? { pattern, denied } : { denied };
 }
 
+/**
+ * AWS IoT's thing-name format (CreateThing `thingName`). The template names the thing after the
+ * serial number, so nothing else could be registered; checked before any pattern runs, it also
+ * bounds what a device maker's pattern is ever run on (128 characters, no exotic input).
+ */
+export const THING_NAME_FORMAT = /^[a-zA-Z0-9:_-]{1,128}$/;
+
+/** The pattern as the hook compiles it: anchored to the whole serial number, Unicode mode. */
+function compileSerialNumberPattern(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`, 'u');
+}
+
+/**
+ * Checks a SERIAL_NUMBER_PATTERN before it is deployed (amplify's function resource, at synth) or
+ * run (the sandbox, at start): the hook would refuse every device with one that does not compile.
+ * Throws an error that names the variable and says what is wrong.
+ */
+export function validateSerialNumberPattern(pattern: string): void {
+  try {
+    compileSerialNumberPattern(pattern.trim());
+  } catch (error) {
+    throw new Error(
+      `${hookEnvironment.pattern} ${JSON.stringify(pattern)} is not a regular expression: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Why a device is refused, or undefined when it may provision. */
+export function refusalReason(event: PreProvisioningHookEvent, rules: SerialNumberRules): string | undefined {
+  const serial = event.parameters?.SerialNumber;
+  if (typeof serial !== 'string' || serial.length === 0) return 'no SerialNumber parameter';
+  if (!THING_NAME_FORMAT.test(serial))
+    return 'SerialNumber is not a valid thing name ([a-zA-Z0-9:_-]{1,128})';
+  if (rules.denied.includes(serial)) return `SerialNumber is on ${hookEnvironment.denied}`;
+  if (rules.pattern !== undefined) {
+    let pattern: RegExp;
+    try {
+      pattern = compileSerialNumberPattern(rules.pattern);
+    } catch {
+      return `${hookEnvironment.pattern} is not a regular expression (every device is refused)`;
+    }
+    if (!pattern.test(serial)) return `SerialNumber does not match ${hookEnvironment.pattern}`;
+  }
+  return undefined;
+}
+
 /** The decision for one device. A pattern that is not a valid regular expression refuses every device. */
 export function decideProvisioning(
   event: PreProvisioningHookEvent,
   rules: SerialNumberRules,
 ): PreProvisioningHookAnswer {
+  return { allowProvisioning: refusalReason(event, rules) === undefined };
+}
+
+/**
+ * One log line for a refused device, for CloudWatch: the reason, the serial number (cut to what a
+ * thing name may hold, as JSON so that nothing in it breaks the line) and the claim's certificate
+ * id. Never the certificate PEM or anything else of the event.
+ */
+export function refusalLogLine(event: PreProvisioningHookEvent, reason: string): string {
   const serial = event.parameters?.SerialNumber;
-  if (typeof serial !== 'string' || serial.length === 0) return { allowProvisioning: false };
-  if (rules.denied.includes(serial)) return { allowProvisioning: false };
-  if (rules.pattern !== undefined) {
-    let pattern: RegExp;
-    try {
-      pattern = new RegExp(`^(?:${rules.pattern})$`, 'u');
-    } catch {
-      return { allowProvisioning: false };
-    }
-    if (!pattern.test(serial)) return { allowProvisioning: false };
-  }
-  return { allowProvisioning: true };
+  const shown = typeof serial === 'string' ? JSON.stringify(serial.slice(0, 128)) : 'none';
+  return `pre-provisioning hook refused serial ${shown} (claim certificate ${event.claimCertificateId ?? 'unknown'}): ${reason}`;
 }
 
 /** The Lambda entry point. */
-export const handler = async (event: PreProvisioningHookEvent): Promise<PreProvisioningHookAnswer> =>
-  decideProvisioning(event, serialNumberRulesFrom(process.env));
+export const handler = async (event: PreProvisioningHookEvent): Promise<PreProvisioningHookAnswer> => {
+  const reason = refusalReason(event, serialNumberRulesFrom(process.env));
+  if (reason === undefined) return { allowProvisioning: true };
+  console.log(refusalLogLine(event, reason));
+  return { allowProvisioning: false };
+};

@@ -7,17 +7,18 @@ import type {
 } from 'aws-cdk-lib/aws-cognito';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { ADMINS_GROUP, groupPrecedence, INSTALLERS_GROUP } from '../../backend-definition/names.js';
+import { userPoolPolicy } from '../../backend-definition/user-pool-policy.js';
 
 /**
- * The operators' user pool and identity pool. Fleet credentials hang on a sign-in, so TOTP MFA is
- * REQUIRED (authenticator apps; the station enters the code). Each group gets its own IAM role and
+ * The operators' user pool and identity pool, with backend-definition's userPoolPolicy. Fleet
+ * credentials hang on a sign-in, so TOTP MFA is REQUIRED (authenticator apps; the station enters the code). Each group gets its own IAM role and
  * the identity pool maps it from the ID token (`cognito:preferred_role`); the installers' role gets
  * its IoT rights in the provisioning stack, the admins' role gets none.
  */
 export const auth = defineAuth({
   // Amplify offers email or phone as the sign-in name only; configureSignIn below makes it a username.
   loginWith: { email: true },
-  multifactor: { mode: 'REQUIRED', totp: true },
+  multifactor: { mode: userPoolPolicy.mfa, totp: userPoolPolicy.totp },
   groups: [INSTALLERS_GROUP, ADMINS_GROUP],
 });
 
@@ -47,9 +48,9 @@ interface AuthOverrides {
 export function configureSignIn(resources: AuthOverrides): void {
   const { cfnUserPool, cfnIdentityPool, cfnIdentityPoolRoleAttachment } = resources.cfnResources;
   cfnUserPool.usernameAttributes = undefined;
-  cfnUserPool.aliasAttributes = ['email'];
-  cfnUserPool.adminCreateUserConfig = { allowAdminCreateUserOnly: true };
-  cfnIdentityPool.allowUnauthenticatedIdentities = false;
+  cfnUserPool.aliasAttributes = [...userPoolPolicy.signInAliases];
+  cfnUserPool.adminCreateUserConfig = { allowAdminCreateUserOnly: userPoolPolicy.adminCreateUserOnly };
+  cfnIdentityPool.allowUnauthenticatedIdentities = userPoolPolicy.guestAccess;
   cfnIdentityPoolRoleAttachment.roles = { authenticated: resources.authenticatedUserIamRole.roleArn };
   for (const [group, precedence] of Object.entries(groupPrecedence)) {
     const entry = resources.groups[group];

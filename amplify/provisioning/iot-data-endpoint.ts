@@ -1,5 +1,6 @@
 import type { Stack } from 'aws-cdk-lib';
 import { aws_iam as iam, custom_resources as customResources } from 'aws-cdk-lib';
+import { dataEndpointLookupPolicyDocument } from '../../backend-definition/data-endpoint-lookup-policy.js';
 
 /**
  * The account's MQTT endpoint for devices (DescribeEndpoint `iot:Data-ATS`), looked up at deploy
@@ -16,9 +17,11 @@ export function iotDataEndpoint(stack: Stack): string {
       // The endpoint of an account and region never changes: one physical resource for good.
       physicalResourceId: customResources.PhysicalResourceId.of('iot-data-ats-endpoint'),
     },
-    policy: customResources.AwsCustomResourcePolicy.fromStatements([
-      new iam.PolicyStatement({ actions: ['iot:DescribeEndpoint'], resources: ['*'] }),
-    ]),
+    policy: customResources.AwsCustomResourcePolicy.fromStatements(
+      dataEndpointLookupPolicyDocument().Statement.map((statement) =>
+        iam.PolicyStatement.fromJson(statement),
+      ),
+    ),
     // The SDK in the Lambda runtime has DescribeEndpoint; installing the latest would download it at deploy.
     installLatestAwsSdk: false,
   });

@@ -1,7 +1,10 @@
 import type { Stack } from 'aws-cdk-lib';
 import { RemovalPolicy, aws_iam as iam, aws_iot as iot, aws_lambda as lambda } from 'aws-cdk-lib';
 import { devicePolicyDocument } from '../../backend-definition/device-policy.js';
-import { installerPolicyDocument } from '../../backend-definition/installer-policy.js';
+import {
+  installerPolicyDocument,
+  type InstallerPolicyOptions,
+} from '../../backend-definition/installer-policy.js';
 import { PRE_PROVISIONING_HOOK_PAYLOAD_VERSION } from '../../backend-definition/names.js';
 import type { ArnBuilder } from '../../backend-definition/policy-document.js';
 import {
@@ -21,8 +24,13 @@ export interface ProvisioningProps {
    * Keep the device policy when the stack is deleted or replaced (deployed branches): every
    * provisioned device depends on it, and CloudFormation could not delete it while certificates
    * hold it anyway. A personal sandbox deletes it, so that it can be deployed again by the same name.
+   * Its name depends on the backend's identity only, so a deleted branch redeployed under the same
+   * name meets its kept policy and the deploy fails (policy exists): deploy under another branch
+   * name, or delete the kept policy first where no device holds it any more (README).
    */
   keepDevicePolicy: boolean;
+  /** Options of the installers' policy (whether they may retire replaced certificates). */
+  installerPolicy?: InstallerPolicyOptions;
 }
 
 export interface Provisioning {
@@ -40,7 +48,6 @@ export interface Provisioning {
 export function defineProvisioning(stack: Stack, props: ProvisioningProps): Provisioning {
   const { templateName, devicePolicyName } = props.names;
   const arns: ArnBuilder = { iot: (resource) => stack.formatArn({ service: 'iot', resource }) };
-  const templateArn = arns.iot(`provisioningtemplate/${templateName}`);
 
   // AWS IoT assumes this role to create the thing, activate the certificate and attach the policy.
   const provisioningRole = new iam.Role(stack, 'ProvisioningRole', {
@@ -55,13 +62,17 @@ export function defineProvisioning(stack: Stack, props: ProvisioningProps): Prov
   });
   devicePolicy.applyRemovalPolicy(props.keepDevicePolicy ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
 
-  // Only AWS IoT, only for this account and only for this template may invoke the hook.
+  // Only AWS IoT, only for this account, only for a provisioning template may invoke the hook. AWS
+  // IoT's pre-provisioning hook page asks for source-arn or source-account but documents no exact
+  // SourceArn that IoT sends; a guessed template ARN that IoT does not send would refuse every
+  // device. Lambda matches SourceArn with ArnLike, so `provisioningtemplate/*` holds whichever
+  // template ARN IoT sends, while SourceAccount keeps other accounts' templates out.
   const hookPermission = new lambda.CfnPermission(stack, 'PreProvisioningHookPermission', {
     action: 'lambda:InvokeFunction',
     functionName: props.hook.functionArn,
     principal: 'iot.amazonaws.com',
     sourceAccount: stack.account,
-    sourceArn: templateArn,
+    sourceArn: arns.iot('provisioningtemplate/*'),
   });
 
   const template = new iot.CfnProvisioningTemplate(stack, 'ProvisioningTemplate', {
@@ -82,7 +93,7 @@ export function defineProvisioning(stack: Stack, props: ProvisioningProps): Prov
   template.addResourceDependency(hookPermission);
 
   const installersPolicy = new iam.Policy(stack, 'InstallersProvisioningPolicy', {
-    document: iam.PolicyDocument.fromJson(installerPolicyDocument(arns, templateName)),
+    document: iam.PolicyDocument.fromJson(installerPolicyDocument(arns, templateName, props.installerPolicy)),
   });
   props.installersRole.attachInlinePolicy(installersPolicy);
 

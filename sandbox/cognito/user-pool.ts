@@ -133,6 +133,8 @@ export class CognitoUserPool {
   readonly issuer: string;
   /** The issuer without scheme: the identity pool's Logins key. */
   readonly providerName: string;
+  /** The pool's MFA setting (TOTP is the only factor the sandbox offers). */
+  readonly mfaConfiguration: ResolvedUserPoolOptions['mfaConfiguration'];
   private readonly sessions: AuthSessions;
   private readonly familiesByHash = new Map<string, string>();
   private readonly verificationKeys: ReturnType<typeof createLocalJWKSet>;
@@ -151,6 +153,7 @@ export class CognitoUserPool {
     this.region = config.region;
     this.issuer = `https://cognito-idp.${config.region}.amazonaws.com/${config.userPoolId}`;
     this.providerName = this.issuer.replace(/^https:\/\//, '');
+    this.mfaConfiguration = config.mfaConfiguration;
     this.sessions = new AuthSessions(clock, config.authSessionValidityMs);
     this.verificationKeys = createLocalJWKSet(keys.jwks());
     for (const family of Object.values(state.refreshFamilies)) {

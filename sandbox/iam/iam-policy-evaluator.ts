@@ -6,8 +6,8 @@ import type { PolicyDocument, PolicyStatement } from './iam-policy.js';
  * case-sensitively; both take `*` (any run of characters) and `?` (one character).
  *
  * Conditions support the string operators (StringEquals, StringNotEquals, StringEqualsIgnoreCase,
- * StringNotEqualsIgnoreCase, StringLike, StringNotLike, each with an `IfExists` form) against the
- * request's context keys. An operator the sandbox does not know fails closed: the Allow
+ * StringNotEqualsIgnoreCase, StringLike, StringNotLike) and the ARN operators (ArnEquals, ArnLike,
+ * ArnNotEquals, ArnNotLike), each with an `IfExists` form, against the request's context keys. An operator the sandbox does not know fails closed: the Allow
  * statement does not apply, the Deny statement does.
  */
 
@@ -89,7 +89,31 @@ const stringComparisons: Record<string, (actual: string, expected: string[]) => 
     !expected.some((e) => e.toLowerCase() === actual.toLowerCase()),
   StringLike: (actual, expected) => expected.some((pattern) => wildcardMatch(pattern, actual)),
   StringNotLike: (actual, expected) => !expected.some((pattern) => wildcardMatch(pattern, actual)),
+  // AWS documents ArnEquals and ArnLike alike: both take wildcards, per ARN component.
+  ArnEquals: (actual, expected) => expected.some((pattern) => arnMatch(pattern, actual)),
+  ArnLike: (actual, expected) => expected.some((pattern) => arnMatch(pattern, actual)),
+  ArnNotEquals: (actual, expected) => !expected.some((pattern) => arnMatch(pattern, actual)),
+  ArnNotLike: (actual, expected) => !expected.some((pattern) => arnMatch(pattern, actual)),
 };
+
+/**
+ * An ARN condition: each of the six colon-separated components (`arn`, partition, service, region,
+ * account, resource) matched on its own, so a wildcard never spans a colon between them; a value
+ * that is not an ARN matches nothing.
+ */
+function arnMatch(pattern: string, value: string): boolean {
+  const patternParts = arnComponents(pattern);
+  const valueParts = arnComponents(value);
+  if (!patternParts || !valueParts) return false;
+  return patternParts.every((part, index) => wildcardMatch(part, valueParts[index] ?? ''));
+}
+
+/** The six components; the resource keeps any further colons. */
+function arnComponents(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6) return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
 
 /** `*` matches any run of characters (also none), `?` exactly one; everything else literally. */
 export function wildcardMatch(pattern: string, value: string): boolean {

@@ -1,3 +1,4 @@
+import { dataEndpointLookupPolicyDocument } from '../../backend-definition/data-endpoint-lookup-policy.js';
 import { devicePolicyDocument } from '../../backend-definition/device-policy.js';
 import { installerPolicyDocument } from '../../backend-definition/installer-policy.js';
 import {
@@ -68,6 +69,11 @@ export function sandboxArns(region: string, accountId: string) {
     /** The identity pool's authenticated role: a signed-in user in no group. */
     signedInRole: role('StationSignedIn'),
     provisioningRole: role('StationProvisioningRole'),
+    /**
+     * The deploy-time endpoint lookup's role (amplify/provisioning/iot-data-endpoint.ts): may call
+     * DescribeEndpoint, which installers may not. No identity pool hands it out; tests issue it.
+     */
+    dataEndpointLookupRole: role('StationDataEndpointLookup'),
     template: iot(`provisioningtemplate/${TEMPLATE_NAME}`),
     /** The pre-provisioning hook "Lambda"; the sandbox runs backend-definition/pre-provisioning-hook.ts for it. */
     preProvisioningHook: `arn:aws:lambda:${region}:${accountId}:function:${PRE_PROVISIONING_HOOK_NAME}`,
@@ -102,8 +108,8 @@ export function sandboxGroups(region: string, accountId: string): Required<SeedG
 
 /**
  * The roles the identity pool can hand out and the IoT control plane authorizes. The installers'
- * role has exactly the definition's installer policy. The admins' role and the signed-in role have
- * no policy, so every IoT call ends in AccessDeniedException — the sandbox documents this choice
+ * role has exactly the definition's installer policy; the endpoint lookup's role the definition's
+ * lookup policy. The admins' role and the signed-in role have no policy, so every IoT call ends in AccessDeniedException — the sandbox documents this choice
  * rather than refusing credentials.
  */
 export function sandboxRoles(region: string, accountId: string): RoleDefinition[] {
@@ -112,6 +118,7 @@ export function sandboxRoles(region: string, accountId: string): RoleDefinition[
     { roleArn: arns.installerRole, policies: [installerPolicyDocument(arnBuilder(arns), TEMPLATE_NAME)] },
     { roleArn: arns.adminRole, policies: [] },
     { roleArn: arns.signedInRole, policies: [] },
+    { roleArn: arns.dataEndpointLookupRole, policies: [dataEndpointLookupPolicyDocument()] },
   ];
 }
 
@@ -196,8 +203,9 @@ function seedUsers(userPool: CognitoUserPool, region: string, accountId: string,
     if (userPool.describeUser(user.username)) continue;
     userPool.createUser({ username: user.username, password: user.password });
     report.created.push(`user ${user.username}`);
+    // Memberships are people's to change: set once, when the user is created, never again.
+    if (user !== visitor) userPool.addUserToGroup(user.username, INSTALLERS_GROUP);
   }
-  for (const user of [installer, mfaInstaller]) userPool.addUserToGroup(user.username, INSTALLERS_GROUP);
   const mfaUser = userPool.describeUser(mfaInstaller.username);
   if (mfaUser?.softwareTokenMfa === 'none') {
     userPool.enableSoftwareTokenMfa(mfaInstaller.username, mfaInstaller.totpSecret);

@@ -2,6 +2,7 @@ import {
   decideProvisioning,
   hookEnvironment,
   serialNumberRulesFrom,
+  validateSerialNumberPattern,
 } from '../../backend-definition/pre-provisioning-hook.js';
 import type { PreProvisioningHookFunction } from '../iot/fleet-provisioning/pre-provisioning-hook.js';
 
@@ -27,15 +28,8 @@ export interface SerialNumberHookOptions {
 export function hookLambdaEnvironment(options: SerialNumberHookOptions = {}): Record<string, string> {
   const environment: Record<string, string> = {};
   if (options.pattern !== undefined && options.pattern.trim() !== '') {
-    try {
-      // As the hook compiles it.
-      new RegExp(`^(?:${options.pattern.trim()})$`, 'u');
-    } catch (error) {
-      throw new Error(
-        `The serial number pattern ${JSON.stringify(options.pattern)} is not a regular expression: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+    // The same check amplify's function resource makes at synth.
+    validateSerialNumberPattern(options.pattern);
     environment[hookEnvironment.pattern] = options.pattern;
   }
   const denied = options.denied ?? [];
@@ -58,6 +52,8 @@ export interface SandboxFunction {
   /** Repository-relative path of the code it runs. */
   code: string;
   environment: Readonly<Record<string, string>>;
+  /** The decision it runs: backend-definition's own function object, not a copy. */
+  decide: typeof decideProvisioning;
   invoke: PreProvisioningHookFunction;
 }
 
@@ -72,6 +68,7 @@ export function serialNumberHookFunction(
     functionArn,
     code: HOOK_FUNCTION_CODE,
     environment: { ...environment },
+    decide: decideProvisioning,
     invoke: (event) => decideProvisioning(event, rules),
   };
 }

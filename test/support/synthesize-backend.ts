@@ -58,6 +58,8 @@ export interface SynthesizedBackend {
   stacks: Record<StackRole, SynthesizedStack>;
   /** The Lambda code assets (directories in outDir) by the logical id of the function using them. */
   lambdaAssets: Record<string, string>;
+  /** The backend inputs the synth ran with (SynthesizeOptions.environment). */
+  environment: Readonly<Record<string, string>>;
   durationMs: number;
 }
 
@@ -74,7 +76,7 @@ const defaultIdentity: BackendIdentityContext = {
 };
 
 /** Variables the backend reads at synth; the caller's own values must not leak into a test. */
-const backendInputs = ['SERIAL_NUMBER_PATTERN', 'DENIED_SERIAL_NUMBERS'];
+const backendInputs = ['SERIAL_NUMBER_PATTERN', 'DENIED_SERIAL_NUMBERS', 'RETIRE_REPLACED_CERTIFICATES'];
 
 export async function synthesizeBackend(
   outDir: string,
@@ -106,7 +108,13 @@ export async function synthesizeBackend(
       cause: error,
     });
   }
-  return { ...readAssembly(outDir), outDir, identity, durationMs: Date.now() - started };
+  return {
+    ...readAssembly(outDir),
+    outDir,
+    identity,
+    environment: { ...options.environment },
+    durationMs: Date.now() - started,
+  };
 }
 
 /** Reads an assembly that synthesizeBackend (or ampx) wrote. */

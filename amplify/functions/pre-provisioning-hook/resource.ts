@@ -1,6 +1,9 @@
 import { defineFunction } from '@aws-amplify/backend';
 import { PRE_PROVISIONING_HOOK_NAME } from '../../../backend-definition/names.js';
-import { hookEnvironment } from '../../../backend-definition/pre-provisioning-hook.js';
+import {
+  hookEnvironment,
+  validateSerialNumberPattern,
+} from '../../../backend-definition/pre-provisioning-hook.js';
 
 /**
  * The pre-provisioning hook Lambda: AWS IoT calls it before every RegisterThing, and it refuses
@@ -13,6 +16,10 @@ import { hookEnvironment } from '../../../backend-definition/pre-provisioning-ho
  * (empty: every non-empty serial number is allowed). They can also be changed on the deployed
  * function (Lambda console, Configuration, Environment variables) until the next deploy.
  */
+const serialNumberPattern = process.env[hookEnvironment.pattern] ?? '';
+// A pattern that does not compile would refuse every device: fail the deploy (ampx) instead.
+validateSerialNumberPattern(serialNumberPattern);
+
 export const preProvisioningHook = defineFunction({
   name: PRE_PROVISIONING_HOOK_NAME,
   entry: '../../../backend-definition/pre-provisioning-hook.ts',
@@ -21,7 +28,7 @@ export const preProvisioningHook = defineFunction({
   memoryMB: 128,
   runtime: 24,
   environment: {
-    [hookEnvironment.pattern]: process.env[hookEnvironment.pattern] ?? '',
+    [hookEnvironment.pattern]: serialNumberPattern,
     [hookEnvironment.denied]: process.env[hookEnvironment.denied] ?? '',
   },
 });

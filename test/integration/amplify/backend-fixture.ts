@@ -1,5 +1,8 @@
 import { devicePolicyDocument } from '../../../backend-definition/device-policy.js';
-import { installerPolicyDocument } from '../../../backend-definition/installer-policy.js';
+import {
+  installerPolicyDocument,
+  retireReplacedCertificatesFrom,
+} from '../../../backend-definition/installer-policy.js';
 import type { ArnBuilder } from '../../../backend-definition/policy-document.js';
 import { cloudFormationResolver, type CloudFormationResolver } from '../../support/resolve-cloudformation.js';
 import {
@@ -7,7 +10,14 @@ import {
   type SynthesizedBackend,
   type SynthesizeOptions,
 } from '../../support/synthesize-backend.js';
-import { iamProblems, managedPolicies, policyStatements, type FoundStatement } from './iam-statements.js';
+import {
+  iamProblems,
+  installerActionProblems,
+  managedPolicies,
+  policyStatements,
+  statementsOfRole,
+  type FoundStatement,
+} from './iam-statements.js';
 import { knownManagedPolicies, knownStatements, onlyResource } from './known-iam-statements.js';
 
 /** The account a test pretends to deploy into, and what DescribeEndpoint would answer there. */
@@ -24,6 +34,8 @@ export interface BackendFixture {
   ids: ReturnType<typeof logicalIdsOf>;
   templateName: string;
   devicePolicyName: string;
+  /** installerPolicyDocument's statements for this backend, with the options its synth ran with. */
+  installerStatements: ReturnType<typeof installerPolicyDocument>['Statement'];
   statements: FoundStatement[];
   /** The IAM rules' problems (iam-statements.ts) for this backend; empty when all pass. */
   iamProblems(): string[];
@@ -46,24 +58,32 @@ export function fixtureOf(backend: SynthesizedBackend): BackendFixture {
   const ids = logicalIdsOf(backend);
   const templateName = resolver.ref('provisioning', ids.template);
   const statements = policyStatements(backend, resolver);
+  const installerStatements = installerPolicyDocument(testArns, templateName, {
+    retireReplacedCertificates: retireReplacedCertificatesFrom(backend.environment),
+  }).Statement;
   return {
     backend,
     resolver,
     ids,
     templateName,
     devicePolicyName: resolver.ref('provisioning', ids.devicePolicy),
+    installerStatements,
     statements,
-    iamProblems: () =>
-      iamProblems(statements, managedPolicies(backend, resolver), {
+    iamProblems: () => [
+      ...iamProblems(statements, managedPolicies(backend, resolver), {
         statements: knownStatements({
           backend,
           resolver,
-          installerStatements: installerPolicyDocument(testArns, templateName).Statement,
+          installerStatements,
           deviceStatements: devicePolicyDocument(testArns).Statement,
         }),
         managedPolicies: knownManagedPolicies(backend),
         partition: testEnvironment.partition,
       }),
+      ...installerActionProblems(
+        statementsOfRole(statements, backend, resolver, { stack: 'auth', logicalId: ids.installersRole }),
+      ),
+    ],
   };
 }
 

@@ -19,6 +19,7 @@ import type {
 } from '../../../backend-definition/pre-provisioning-hook.js';
 import { provisioningTemplateBody } from '../../../backend-definition/provisioning-template.js';
 import { profileFromAmplifyOutputs } from '../../../src/main/core/profiles/amplify-outputs-profile.js';
+import { synthesizeBackend } from '../../support/synthesize-backend.js';
 import { amplifyOutputsOf } from './amplify-outputs.js';
 import {
   fixtureOf,
@@ -28,7 +29,7 @@ import {
   testEnvironment as environment,
   type BackendFixture,
 } from './backend-fixture.js';
-import { statementsOfRole } from './iam-statements.js';
+import { listOf, stationActions, statementsOfRole } from './iam-statements.js';
 
 /**
  * The Amplify backend (amplify/), synthesized once offline as a developer's `ampx sandbox` would,
@@ -61,6 +62,12 @@ describe('auth', () => {
       EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
     });
+  });
+
+  it('leaves a sandbox user pool deletable', () => {
+    const pool = fixture.backend.stacks.auth.template.Resources[fixture.ids.userPool];
+    expect(pool?.DeletionPolicy).toBe('Delete');
+    expect(pool?.Properties?.DeletionProtection).not.toBe('ACTIVE');
   });
 
   it('has the installers and admins groups, each with its own role, precedence from backend-definition', () => {
@@ -155,14 +162,15 @@ describe('provisioning', () => {
     expect(rightsOf('provisioning', fixture.ids.provisioningRole)).toEqual([]);
   });
 
-  it('lets only AWS IoT invoke the hook, for this template in this account', () => {
+  it('lets only AWS IoT invoke the hook, for a provisioning template of this account', () => {
     const [permission] = Object.values(provisioning.findResources('AWS::Lambda::Permission'));
     expect(fixture.resolver.resolve('provisioning', permission?.Properties)).toEqual({
       Action: 'lambda:InvokeFunction',
       FunctionName: fixture.resolver.arn('function', fixture.ids.hook),
       Principal: 'iot.amazonaws.com',
       SourceAccount: environment.accountId,
-      SourceArn: arns.iot(`provisioningtemplate/${fixture.templateName}`),
+      // AWS documents no exact SourceArn for the hook's invocation: any template of this account.
+      SourceArn: arns.iot('provisioningtemplate/*'),
     });
     provisioning.resourceCountIs('AWS::Lambda::Permission', 1);
   });
@@ -200,15 +208,34 @@ describe('pre-provisioning hook', () => {
   });
 });
 
+describe('deploy inputs that the backend could not honour', () => {
+  it('fail the synth (ampx) with a message naming the variable', async () => {
+    const attempt = (environment: Record<string, string>) =>
+      synthesizeBackend(mkdtempSync(join(outDir, 'bad-')), { identity, environment }).then(
+        () => 'synthesized',
+        (error: Error) => error.message,
+      );
+    const [pattern, retire] = await Promise.all([
+      attempt({ SERIAL_NUMBER_PATTERN: 'SN-(' }),
+      attempt({ RETIRE_REPLACED_CERTIFICATES: 'no' }),
+    ]);
+    expect(pattern).toMatch(/SERIAL_NUMBER_PATTERN "SN-\(" is not a regular expression/);
+    expect(retire).toMatch(/RETIRE_REPLACED_CERTIFICATES is "no"; expected true or false/);
+  }, 120_000);
+});
+
 describe('IAM', () => {
   it('has no statement that is unknown, a wildcard action, or broader than IAM allows', () => {
     expect(fixture.statements.length).toBeGreaterThan(10);
     expect(fixture.iamProblems()).toEqual([]);
   });
 
-  it("gives the installers' role exactly installerPolicyDocument", () => {
-    expect(rightsOf('auth', fixture.ids.installersRole)).toEqual(
-      installerPolicyDocument(arns, fixture.templateName).Statement,
+  it("gives the installers' role exactly installerPolicyDocument, clean-up included by default", () => {
+    const rights = rightsOf('auth', fixture.ids.installersRole);
+    expect(rights).toEqual(installerPolicyDocument(arns, fixture.templateName).Statement);
+    // The station's own list of calls, not the policy's: nothing more, nothing less.
+    expect([...new Set(rights.flatMap((statement) => listOf(statement.Action)))].sort()).toEqual(
+      [...stationActions].sort(),
     );
     expect(roleProperties(fixture.ids.installersRole)?.ManagedPolicyArns).toBeUndefined();
   });
@@ -232,6 +259,7 @@ describe('IAM', () => {
       expect.arrayContaining([
         expect.stringMatching(/^wildcard action iot:\*: provisioning\/InstallersProvisioningPolicy/),
         expect.stringMatching(/^Resource \* for iot:DeleteThing, which IAM can scope/),
+        expect.stringMatching(/^installers may iot:DeleteThing, which the station never calls/),
         expect.stringMatching(/^Resource arn:aws:iot:\*:\*:topic\/\* has a wildcard/),
         expect.stringMatching(/^not in backend-definition nor in the allowlist: provisioning\/DevicePolicy/),
       ]),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploymentNames } from '../../../amplify/provisioning/deployment-names.js';
 import { installerPolicyDocument } from '../../../backend-definition/installer-policy.js';
 import { synthesizeFixture, testArns, testDataEndpoint, type BackendFixture } from './backend-fixture.js';
-import { statementsOfRole } from './iam-statements.js';
+import { listOf, statementsOfRole } from './iam-statements.js';
 
 /**
  * The same backend as `ampx pipeline-deploy --branch main` synthesizes it: Amplify adds its branch
@@ -20,7 +20,11 @@ let fixture: BackendFixture;
 beforeAll(async () => {
   fixture = await synthesizeFixture(outDir, {
     identity,
-    environment: { SERIAL_NUMBER_PATTERN: 'SN-[0-9]{6}', DENIED_SERIAL_NUMBERS: 'SN-000013,SN-000014' },
+    environment: {
+      SERIAL_NUMBER_PATTERN: 'SN-[0-9]{6}',
+      DENIED_SERIAL_NUMBERS: 'SN-000013,SN-000014',
+      RETIRE_REPLACED_CERTIFICATES: 'false',
+    },
   });
 }, 120_000);
 
@@ -37,7 +41,30 @@ describe('a branch deployment', () => {
       stack: 'auth',
       logicalId: fixture.ids.installersRole,
     });
-    expect(installers).toEqual(installerPolicyDocument(testArns, fixture.templateName).Statement);
+    expect(installers).toEqual(
+      installerPolicyDocument(testArns, fixture.templateName, { retireReplacedCertificates: false })
+        .Statement,
+    );
+  });
+
+  it('leaves the certificate clean-up out with RETIRE_REPLACED_CERTIFICATES=false', () => {
+    const installers = statementsOfRole(fixture.statements, fixture.backend, fixture.resolver, {
+      stack: 'auth',
+      logicalId: fixture.ids.installersRole,
+    });
+    const actions = installers.flatMap((statement) => listOf(statement.Action));
+    expect(actions).not.toContain('iot:UpdateCertificate');
+    expect(actions).not.toContain('iot:DetachThingPrincipal');
+    expect(actions).toContain('iot:CreateProvisioningClaim');
+  });
+
+  it('keeps the user pool when the branch goes: deletion protection on, retained', () => {
+    const pool = fixture.backend.stacks.auth.template.Resources[fixture.ids.userPool];
+    expect(pool).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { DeletionProtection: 'ACTIVE' },
+    });
   });
 
   it('names its template and policy after the branch', () => {

@@ -1,4 +1,4 @@
-import { actionsWithoutResourceScope } from '../../../backend-definition/installer-policy.js';
+import { iotOperationNames } from '../../../src/main/core/aws/iot-operation-names.js';
 import type { CloudFormationResolver } from '../../support/resolve-cloudformation.js';
 import type { StackRole, SynthesizedBackend } from '../../support/synthesize-backend.js';
 
@@ -135,7 +135,31 @@ export interface KnownManagedPolicy {
   attachedTo(found: FoundManagedPolicy): boolean;
 }
 
-const noResourceScope: ReadonlySet<string> = new Set(actionsWithoutResourceScope);
+/**
+ * IoT actions that support no resource-level permission (Service Authorization Reference, "Actions
+ * defined by AWS IoT": no resource type), so `Resource: "*"` is the only way to allow them. Kept
+ * here, not taken from backend-definition/, so that the file under test cannot widen it.
+ */
+const noResourceScope: ReadonlySet<string> = new Set([
+  'iot:ListProvisioningTemplates',
+  'iot:DescribeEndpoint',
+  'iot:ListThings',
+  'iot:ListCertificates',
+]);
+
+/** The actions the station calls (src/main/core/aws/iot-operation-names.ts): all an installer may need. */
+export const stationActions: ReadonlySet<string> = new Set(iotOperationNames.map((name) => `iot:${name}`));
+
+/** Problems with the installers' statements: an action the station never calls. */
+export function installerActionProblems(installerStatements: readonly ResolvedStatement[]): string[] {
+  return installerStatements.flatMap((statement) =>
+    listOf(statement.Action)
+      .filter((action) => !stationActions.has(action))
+      .map(
+        (action) => `installers may ${action}, which the station never calls: ${JSON.stringify(statement)}`,
+      ),
+  );
+}
 
 /**
  * The rules, as problems (empty: all pass). Every statement must be known (backend-definition's

@@ -16,6 +16,7 @@ import { connectDevice, parseDataEndpoint } from '../../support/aws-device-sdk-c
 const clock = new ManualClock(Date.now());
 let sandbox: RunningSandbox;
 let iot: IoTClient;
+let lookup: IoTClient;
 const logs: string[] = [];
 
 beforeAll(async () => {
@@ -25,12 +26,18 @@ beforeAll(async () => {
     region: 'eu-central-1',
     log: (line) => logs.push(line),
   });
+  iot = clientAs(sandbox.arns.installerRole);
+  // DescribeEndpoint as a deployment's endpoint lookup asks it: installers may not call it.
+  lookup = clientAs(sandbox.arns.dataEndpointLookupRole);
+});
+
+function clientAs(roleArn: string): IoTClient {
   const credentials = sandbox.credentials.issue({
-    roleArn: sandbox.arns.installerRole,
+    roleArn,
     identityId: 'eu-central-1:00000000-0000-4000-8000-000000000001',
     lifetimeSeconds: 3600,
   });
-  iot = new IoTClient({
+  return new IoTClient({
     region: sandbox.profile.region,
     endpoint: sandbox.profile.iot.controlPlaneEndpoint ?? '',
     credentials: {
@@ -40,10 +47,11 @@ beforeAll(async () => {
     },
     maxAttempts: 1,
   });
-});
+}
 
 afterAll(async () => {
   iot.destroy();
+  lookup.destroy();
   await sandbox.stop();
 });
 
@@ -52,14 +60,21 @@ describe('startSandbox with an injected clock, in memory', () => {
     expect(sandbox.dataPaths).toBeUndefined();
     expect(sandbox.profilePaths).toEqual([]);
     expect(sandbox.profile.cognito.userPoolId).toMatch(/^eu-central-1_/);
-    const { endpointAddress } = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
+    const { endpointAddress } = await lookup.send(
+      new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }),
+    );
     // A bare host name, as AWS answers; the port is the profile's (the sandbox's own, 8883 on AWS).
     expect(endpointAddress).toBe('127.0.0.1');
     expect(sandbox.profile.iot.dataEndpoint).toBe(`${endpointAddress}:${sandbox.endpoints.mqtt.port}`);
+    await expect(iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }))).rejects.toThrow(
+      /not authorized to perform: iot:DescribeEndpoint/,
+    );
   });
 
   it("AWS's device SDK connects to DescribeEndpoint's answer as its endpoint, with the profile's port", async () => {
-    const { endpointAddress } = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
+    const { endpointAddress } = await lookup.send(
+      new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }),
+    );
     const claim = await iot.send(
       new CreateProvisioningClaimCommand({ templateName: sandbox.profile.iot.templateName }),
     );

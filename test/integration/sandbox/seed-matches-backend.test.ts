@@ -1,8 +1,16 @@
+import { CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeProvisioningTemplateCommand, IoTClient } from '@aws-sdk/client-iot';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decideProvisioning } from '../../../backend-definition/pre-provisioning-hook.js';
+import { userPoolPolicy } from '../../../backend-definition/user-pool-policy.js';
 import type { RoleDefinition } from '../../../sandbox/iam/iam-policy.js';
 import { signInWithPassword } from '../../../sandbox/orchestrator/installer-claim.js';
 import {
@@ -78,10 +86,32 @@ describe('the sandbox seed and the synthesized Amplify backend', () => {
   });
 
   it('point the hook at a function whose code is backend-definition/pre-provisioning-hook.ts', () => {
+    // The Lambda's bundle is built from that file alone, as it is in the repository now…
     expect(amplify.hookFunction.code).toEqual(['backend-definition/pre-provisioning-hook.ts']);
-    expect(seeded.hookFunction).toEqual(amplify.hookFunction);
+    // …and the sandbox's hook runs that file's decision function itself, not a copy.
+    const sandboxHook = sandbox.functions.find((fn) => fn.functionArn === sandbox.arns.preProvisioningHook);
+    expect(sandboxHook?.decide).toBe(decideProvisioning);
+    expect(seeded.hookFunction.environmentNames).toEqual(amplify.hookFunction.environmentNames);
+  });
+
+  it("deploy backend-definition's user pool policy, which the sandbox honours but for its listed exceptions", () => {
+    expect(amplify.userPool).toEqual(userPoolPolicy);
+    expect(seeded.userPool).toEqual({ ...amplify.userPool, ...sandboxUserPoolExceptions });
   });
 });
+
+/**
+ * Where the sandbox's user pool differs from a deployment's, on purpose; everything else in
+ * userPoolPolicy it honours (checked through its APIs above). Keep this list short and said in
+ * sandbox/README.md.
+ */
+const sandboxUserPoolExceptions: Partial<UserPoolView> = {
+  // MFA OPTIONAL: the seeded demo users sign in with a password alone; mfa-installer (TOTP enrolled)
+  // shows the TOTP step. A deployment requires TOTP of every operator.
+  mfa: 'OPTIONAL',
+  // The sandbox signs in by username only (its seeded users have no email address to alias).
+  signInAliases: [],
+};
 
 // ------------------------------------------------------------------ the two sides, in one shape
 
@@ -115,7 +145,17 @@ interface FunctionView {
   environmentNames: string[];
 }
 
+/** The settings of userPoolPolicy, as each side has them. */
+interface UserPoolView {
+  mfa: string;
+  totp: boolean;
+  signInAliases: readonly string[];
+  adminCreateUserOnly: boolean;
+  guestAccess: boolean;
+}
+
 interface SideView {
+  userPool: UserPoolView;
   template: TemplateView;
   devicePolicy: unknown;
   installersPermissions: string[];
@@ -154,6 +194,7 @@ async function readSandbox(running: RunningSandbox): Promise<SandboxSide> {
 
   const hookFunction = running.functions.find((fn) => fn.functionArn === hook?.targetArn);
   return {
+    userPool: await sandboxUserPool(running),
     template: {
       body: JSON.parse(described.templateBody ?? 'null') as unknown,
       description: described.description,
@@ -181,10 +222,60 @@ async function readSandbox(running: RunningSandbox): Promise<SandboxSide> {
       ),
     },
     hookFunction: {
+      // The path it names; what it runs is checked as the very function object (see the test).
       code: hookFunction ? [hookFunction.code] : [],
       environmentNames: Object.keys(hookFunction?.environment ?? {}).sort(),
     },
   };
+}
+
+/** The sandbox's user pool settings, asked of its APIs as a client would find them out. */
+async function sandboxUserPool(running: RunningSandbox): Promise<UserPoolView> {
+  const { profile } = running;
+  const endpoint = profile.cognito.userPoolEndpoint ?? '';
+  const idp = new CognitoIdentityProviderClient({ region: profile.region, endpoint, maxAttempts: 1 });
+  const identity = new CognitoIdentityClient({
+    region: profile.region,
+    endpoint: profile.cognito.identityPoolEndpoint ?? endpoint,
+    maxAttempts: 1,
+  });
+  const refused = (promise: Promise<unknown>) =>
+    promise.then(
+      () => false,
+      () => true,
+    );
+  try {
+    const { mfaInstaller } = seededUsers;
+    const mfaSignIn = await idp.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: profile.cognito.userPoolClientId,
+        AuthParameters: { USERNAME: mfaInstaller.username, PASSWORD: mfaInstaller.password },
+      }),
+    );
+    const mfa = { ON: 'REQUIRED', OPTIONAL: 'OPTIONAL', OFF: 'OFF' }[running.userPool.mfaConfiguration];
+    return {
+      mfa,
+      totp: mfaSignIn.ChallengeName === 'SOFTWARE_TOKEN_MFA',
+      // No alias lookup in the sandbox: a sign-in name is the username.
+      signInAliases: [],
+      adminCreateUserOnly: await refused(
+        idp.send(
+          new SignUpCommand({
+            ClientId: profile.cognito.userPoolClientId,
+            Username: 'self-made',
+            Password: 'Self-Made-Passw0rd!',
+          }),
+        ),
+      ),
+      guestAccess: !(await refused(
+        identity.send(new GetIdCommand({ IdentityPoolId: profile.cognito.identityPoolId })),
+      )),
+    };
+  } finally {
+    idp.destroy();
+    identity.destroy();
+  }
 }
 
 function permissionsOfRole(roles: readonly RoleDefinition[], roleArn: string | undefined): string[] {
@@ -275,7 +366,20 @@ function readBackend(synthesized: SynthesizedBackend, running: RunningSandbox): 
     amplifyGroups.find((group) => group.GroupName === 'installers')?.RoleArn,
   );
   const mappings = (props(attachment).RoleMappings ?? {}) as Record<string, Record<string, unknown>>;
+  const [, userPool] = one('auth', 'AWS::Cognito::UserPool');
+  const [, identityPool] = one('auth', 'AWS::Cognito::IdentityPool');
+  const poolProps = props(userPool);
+  const mfaConfiguration = String(poolProps.MfaConfiguration ?? 'OFF');
   return {
+    userPool: {
+      mfa: { ON: 'REQUIRED', OPTIONAL: 'OPTIONAL', OFF: 'OFF' }[mfaConfiguration] ?? mfaConfiguration,
+      totp: listOf(poolProps.EnabledMfas as string[] | undefined).includes('SOFTWARE_TOKEN_MFA'),
+      signInAliases: listOf(poolProps.AliasAttributes as string[] | undefined),
+      adminCreateUserOnly:
+        (poolProps.AdminCreateUserConfig as { AllowAdminCreateUserOnly?: boolean } | undefined)
+          ?.AllowAdminCreateUserOnly === true,
+      guestAccess: props(identityPool).AllowUnauthenticatedIdentities !== false,
+    },
     template: {
       body: JSON.parse(String(resolved('provisioning', templateProps.TemplateBody))) as unknown,
       description: templateProps.Description as string | undefined,

@@ -69,6 +69,46 @@ describe('IAM policy evaluation', () => {
     expect(evaluatePolicies([policy], request())).toBe('ImplicitDeny');
   });
 
+  it('evaluates ARN conditions per ARN component, as AWS documents ArnLike and ArnEquals', () => {
+    const thing = (name: string) => `arn:aws:iot:eu-central-1:123456789012:thing/${name}`;
+    const certificate = `arn:aws:iot:eu-central-1:123456789012:cert/${'c'.repeat(64)}`;
+    const detach = (operator: string, pattern: string): PolicyDocument => ({
+      Statement: {
+        Effect: 'Allow',
+        Action: 'iot:DetachThingPrincipal',
+        Resource: 'arn:aws:iot:eu-central-1:123456789012:cert/*',
+        Condition: { [operator]: { 'iot:thingArn': pattern } },
+      },
+    });
+    const request = (thingArn?: string) => ({
+      action: 'iot:DetachThingPrincipal',
+      resource: certificate,
+      ...(thingArn === undefined ? {} : { context: { 'iot:thingArn': thingArn } }),
+    });
+    for (const operator of ['ArnLike', 'ArnEquals']) {
+      const policy = detach(operator, thing('*'));
+      expect(evaluatePolicies([policy], request(thing('SN-1'))), operator).toBe('Allow');
+      expect(evaluatePolicies([policy], request(thing('a:b'))), operator).toBe('Allow');
+      expect(
+        evaluatePolicies([policy], request('arn:aws:iot:eu-central-1:999999999999:thing/SN-1')),
+        operator,
+      ).toBe('ImplicitDeny');
+      expect(evaluatePolicies([policy], request('thing/SN-1')), operator).toBe('ImplicitDeny');
+      expect(evaluatePolicies([policy], request()), operator).toBe('ImplicitDeny');
+    }
+    // A wildcard matches within one component only: `*` for the region does not swallow the account.
+    const anyRegion = detach('ArnLike', 'arn:aws:iot:*:123456789012:thing/*');
+    expect(evaluatePolicies([anyRegion], request(thing('SN-1')))).toBe('Allow');
+    expect(evaluatePolicies([detach('ArnLike', 'arn:aws:iot:*:thing/*')], request(thing('SN-1')))).toBe(
+      'ImplicitDeny',
+    );
+    expect(evaluatePolicies([detach('ArnNotLike', thing('SN-*'))], request(thing('SN-1')))).toBe(
+      'ImplicitDeny',
+    );
+    expect(evaluatePolicies([detach('ArnNotEquals', thing('SN-2'))], request(thing('SN-1')))).toBe('Allow');
+    expect(evaluatePolicies([detach('ArnLikeIfExists', thing('*'))], request())).toBe('Allow');
+  });
+
   it('fails closed on condition operators it cannot evaluate', () => {
     const statement = {
       Action: 'iot:*',

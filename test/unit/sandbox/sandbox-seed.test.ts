@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dataEndpointLookupPolicyDocument } from '../../../backend-definition/data-endpoint-lookup-policy.js';
 import { installerPolicyDocument } from '../../../backend-definition/installer-policy.js';
 import { provisioningTemplateBody } from '../../../backend-definition/provisioning-template.js';
 import { ManualClock } from '../../../sandbox/clock.js';
@@ -181,18 +182,31 @@ describe('sandbox seed', () => {
     expect(registry.getThing('SN-OLD')).toBeDefined();
     expect(seedSandbox(input)).toEqual({ created: [], updated: [] });
   });
+
+  it('leaves group memberships alone once a user exists: an installer taken out stays out', async () => {
+    const input = await services();
+    seedSandbox(input);
+    input.userPool.removeUserFromGroup('mfa-installer', INSTALLERS_GROUP);
+    input.userPool.addUserToGroup('visitor', ADMINS_GROUP);
+    expect(seedSandbox(input)).toEqual({ created: [], updated: [] });
+    expect(input.userPool.describeUser('mfa-installer')).toMatchObject({ groups: [] });
+    expect(input.userPool.describeUser('visitor')).toMatchObject({ groups: [ADMINS_GROUP] });
+    expect(input.userPool.describeUser('installer')).toMatchObject({ groups: [INSTALLERS_GROUP] });
+  });
 });
 
 describe('sandbox roles', () => {
-  const [installer, admin, signedIn] = sandboxRoles(region, accountId);
+  const [installer, admin, signedIn, endpointLookup] = sandboxRoles(region, accountId);
 
   it('are one role per group plus the signed-in role; the installers role holds exactly the definition’s policy', () => {
     expect(sandboxRoles(region, accountId).map((role) => role.roleArn)).toEqual([
       arns.installerRole,
       arns.adminRole,
       arns.signedInRole,
+      arns.dataEndpointLookupRole,
     ]);
     expect(installer?.policies).toEqual([installerPolicyDocument({ iot: arns.iot }, TEMPLATE_NAME)]);
+    expect(endpointLookup?.policies).toEqual([dataEndpointLookupPolicyDocument()]);
     expect(admin?.policies).toEqual([]);
     expect(signedIn?.policies).toEqual([]);
   });
@@ -216,11 +230,16 @@ describe('sandbox roles', () => {
       ['iot:ListThingPrincipals', arns.iot('thing/SN-1')],
       ['iot:DescribeCertificate', arns.iot(`cert/${'a'.repeat(64)}`)],
       ['iot:DescribeProvisioningTemplate', arns.template],
-      ['iot:ListThings', '*'],
-      ['iot:DescribeEndpoint', '*'],
       ['iot:ListProvisioningTemplates', '*'],
     ] as const) {
       expect(decide(policies, action, resource), action).toBe('Allow');
+    }
+    // The station never lists things or asks for the endpoint (its profile has it).
+    for (const action of ['iot:ListThings', 'iot:DescribeEndpoint']) {
+      expect(decide(policies, action, '*'), action).toBe('ImplicitDeny');
+      expect(decide(endpointLookup?.policies ?? [], action, '*'), action).toBe(
+        action === 'iot:DescribeEndpoint' ? 'Allow' : 'ImplicitDeny',
+      );
     }
     expect(decide(policies, 'iot:CreateProvisioningTemplate', arns.template)).toBe('ImplicitDeny');
     expect(decide(policies, 'iot:DescribeProvisioningTemplate', arns.iot('provisioningtemplate/Other'))).toBe(
