@@ -1,10 +1,7 @@
+import type { PolicyStatement } from '../../backend-definition/policy-document.js';
+
 /** IAM / AWS IoT policy documents, as AWS writes them (Action and Resource may be one string or a list). */
-export interface PolicyStatement {
-  Effect: 'Allow' | 'Deny';
-  Action: string | string[];
-  Resource: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
+export type { PolicyStatement };
 
 export interface PolicyDocument {
   Version?: string;
