@@ -1,47 +1,19 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { finished, sandboxCli as cli, startedOutput } from './sandbox-cli-process.js';
 
 /** The hook's rules on the command line: `--serial-pattern`, `--deny-serial`, and the Lambda's variables. */
 
 const scratch = mkdtempSync(join(tmpdir(), 'sandbox-cli-hook-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function cli(args: string[], environment: Record<string, string>): ChildProcessWithoutNullStreams {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_NO_WARNINGS: '1', ...environment };
-  // Only what this test sets: a developer's own shell must not change the outcome.
-  if (!('SERIAL_NUMBER_PATTERN' in environment)) delete env['SERIAL_NUMBER_PATTERN'];
-  if (!('DENIED_SERIAL_NUMBERS' in environment)) delete env['DENIED_SERIAL_NUMBERS'];
-  return spawn(process.execPath, ['--import', 'tsx', 'sandbox/sandbox-cli.ts', ...args], {
-    cwd: process.cwd(),
-    env,
-  });
-}
-
-function finished(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; output: string }> {
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
-}
-
 /** Starts the CLI, returns what it printed up to "Press Ctrl+C", and stops it. */
 async function startedSummary(args: string[], environment: Record<string, string>): Promise<string> {
   const child = cli(['start', '--port-base', '0', '--quiet', ...args], environment);
   const result = finished(child);
-  let printed = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 20 s: ${printed}`)), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      printed += chunk.toString();
-      if (printed.includes('Press Ctrl+C to stop.')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
+  const printed = await startedOutput(child);
   child.kill('SIGTERM');
   const { code, output } = await result;
   expect(code, output).toBe(0);

@@ -1,29 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStationProfile } from '../../../src/shared/station-profile-schema.js';
-
-/** The CLI as `npm run sandbox` runs it: a separate process, stopped with SIGTERM. */
+import { finished, sandboxCli as cli, startedOutput } from './sandbox-cli-process.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sandbox-cli-'));
 const dataDir = join(scratch, 'data');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function cli(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', 'sandbox/sandbox-cli.ts', ...args], {
-    cwd: process.cwd(),
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
-  });
-}
-
-function finished(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; output: string }> {
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
-}
 
 describe('sandbox-cli', () => {
   it('starts, prints endpoints, users and the profile path, stops on SIGTERM, then reset wipes the data dir', async () => {
@@ -39,17 +23,7 @@ describe('sandbox-cli', () => {
       '--quiet',
     ]);
     const result = finished(child);
-    let printed = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start within 20 s: ${printed}`)), 20_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        printed += chunk.toString();
-        if (printed.includes('Press Ctrl+C to stop.')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    const printed = await startedOutput(child);
     expect(printed).toMatch(
       /IoT MQTT broker \(mutual TLS\)\s+127\.0\.0\.1:(\d+) \(SDKs: endpoint 127\.0\.0\.1, port \1\)/,
     );
